@@ -1,0 +1,238 @@
+"""Resolutions, their paragraphs, footnotes and cross-references."""
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from .parsing import Adoption as ParsedAdoption
+from .parsing import Body as ParsedBody
+from .parsing import Kind as ParsedKind
+
+
+class Language(models.TextChoices):
+    CHINESE = "zh", "中文"
+    ENGLISH = "en", "English"
+
+
+class Body(models.TextChoices):
+    GENERAL_ASSEMBLY = ParsedBody.GENERAL_ASSEMBLY.value, "General Assembly"
+    HUMAN_RIGHTS_COUNCIL = ParsedBody.HUMAN_RIGHTS_COUNCIL.value, "Human Rights Council"
+    COMMISSION_ON_HUMAN_RIGHTS = ParsedBody.COMMISSION_ON_HUMAN_RIGHTS.value, "Commission on Human Rights"
+    ECOSOC = ParsedBody.ECOSOC.value, "Economic and Social Council"
+    SECURITY_COUNCIL = ParsedBody.SECURITY_COUNCIL.value, "Security Council"
+
+
+BODY_NAMES_ZH = {
+    Body.GENERAL_ASSEMBLY: "大会",
+    Body.HUMAN_RIGHTS_COUNCIL: "人权理事会",
+    Body.COMMISSION_ON_HUMAN_RIGHTS: "人权委员会",
+    Body.ECOSOC: "经济及社会理事会",
+    Body.SECURITY_COUNCIL: "安全理事会",
+}
+
+
+class Adoption(models.TextChoices):
+    UNKNOWN = ParsedAdoption.UNKNOWN.value, "not stated"
+    WITHOUT_VOTE = ParsedAdoption.WITHOUT_VOTE.value, "without a vote"
+    RECORDED_VOTE = ParsedAdoption.RECORDED_VOTE.value, "by recorded vote"
+
+
+class ParagraphKind(models.TextChoices):
+    PREAMBULAR = ParsedKind.PREAMBULAR.value, "preambular"
+    OPERATIVE = ParsedKind.OPERATIVE.value, "operative"
+    ANNEX = ParsedKind.ANNEX.value, "annex"
+
+
+class ResolutionQuerySet(models.QuerySet):
+    def by_body(self, body: str) -> ResolutionQuerySet:
+        return self.filter(body=body)
+
+    def by_symbol(self, symbol: str) -> ResolutionQuerySet:
+        return self.filter(symbol__iexact=symbol.strip())
+
+
+class Resolution(models.Model):
+    symbol = models.CharField(max_length=64, db_index=True, help_text="UN document symbol, e.g. A/RES/67/161")
+    language = models.CharField(max_length=2, choices=Language.choices)
+    body = models.CharField(max_length=8, choices=Body.choices)
+    session = models.CharField(max_length=16, help_text="Session as numbered by the body (CHR: the year)")
+    number = models.CharField(max_length=32)
+    title = models.TextField()
+    opening = models.CharField(max_length=64, blank=True, help_text="人权理事会， / The General Assembly,")
+    adopted_on = models.DateField(null=True, blank=True)
+    meeting = models.CharField(max_length=128, blank=True)
+    meeting_number = models.PositiveIntegerField(null=True, blank=True)
+    adoption = models.CharField(max_length=16, choices=Adoption.choices, blank=True)
+    votes_for = models.PositiveIntegerField(null=True, blank=True)
+    votes_against = models.PositiveIntegerField(null=True, blank=True)
+    votes_abstaining = models.PositiveIntegerField(null=True, blank=True)
+    agenda_item = models.CharField(max_length=255, blank=True)
+    committee_report = models.CharField(max_length=128, blank=True)
+    job_number = models.CharField(max_length=32, blank=True)
+    source_filename = models.CharField(max_length=255, blank=True)
+    source_sha256 = models.CharField(max_length=64, blank=True, db_index=True)
+    parse_warnings = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ResolutionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-adopted_on", "symbol", "language"]
+        constraints = [models.UniqueConstraint(fields=["symbol", "language"], name="unique_symbol_language")]
+        indexes = [models.Index(fields=["body", "session"]), models.Index(fields=["adopted_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.symbol} ({self.language})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("resolution-detail", kwargs={"symbol": self.symbol, "language": self.language})
+
+    @property
+    def short_number(self) -> str:
+        """'67/161' as cited in running text."""
+        return f"{self.session}/{self.number}"
+
+
+class Paragraph(models.Model):
+    resolution = models.ForeignKey(Resolution, on_delete=models.CASCADE, related_name="paragraphs")
+    kind = models.CharField(max_length=16, choices=ParagraphKind.choices)
+    position = models.PositiveIntegerField(help_text="Order in the document, from 1")
+    number = models.PositiveIntegerField(help_text="Printed number (operative) or position (preambular, annex)")
+    item = models.CharField(max_length=8, blank=True, help_text="a, b … for the lettered items of a paragraph")
+    eid = models.CharField(max_length=32, help_text="pp3, op7, op3(a): stable within the resolution")
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["resolution", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["resolution", "eid"], name="unique_paragraph_eid"),
+            models.UniqueConstraint(fields=["resolution", "position"], name="unique_paragraph_position"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resolution.symbol} {self.eid}"
+
+    @property
+    def slug(self) -> str:
+        """The eid as it appears in a URL: op3(a) -> op3a."""
+        return self.eid.replace("(", "").replace(")", "")
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "paragraph-detail",
+            kwargs={"symbol": self.resolution.symbol, "language": self.resolution.language, "eid": self.slug},
+        )
+
+
+class Footnote(models.Model):
+    resolution = models.ForeignKey(Resolution, on_delete=models.CASCADE, related_name="footnotes")
+    paragraph = models.ForeignKey(
+        Paragraph, on_delete=models.SET_NULL, null=True, blank=True, related_name="footnotes"
+    )
+    number = models.PositiveIntegerField()
+    offset = models.PositiveIntegerField(null=True, blank=True, help_text="Where the marker sits in the paragraph")
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["resolution", "number"]
+        constraints = [models.UniqueConstraint(fields=["resolution", "number"], name="unique_footnote_number")]
+
+    def __str__(self) -> str:
+        return f"{self.resolution.symbol} footnote {self.number}"
+
+
+class Reference(models.Model):
+    """A paragraph (or one of its footnotes) citing another resolution or document."""
+
+    paragraph = models.ForeignKey(Paragraph, on_delete=models.CASCADE, related_name="references")
+    footnote = models.ForeignKey(
+        Footnote, on_delete=models.CASCADE, null=True, blank=True, related_name="references"
+    )
+    target_symbol = models.CharField(max_length=64, db_index=True)
+    target_paragraphs = models.JSONField(default=list, blank=True)
+    is_resolution = models.BooleanField(default=True)
+    start = models.PositiveIntegerField(default=0)
+    end = models.PositiveIntegerField(default=0)
+    target = models.ForeignKey(
+        Resolution, on_delete=models.SET_NULL, null=True, blank=True, related_name="cited_by"
+    )
+
+    class Meta:
+        ordering = ["paragraph", "start"]
+
+    def __str__(self) -> str:
+        return f"{self.paragraph} -> {self.target_symbol}"
+
+    @property
+    def official_url(self) -> str:
+        """The UN Official Document System page for the cited symbol."""
+        return official_document_url(self.target_symbol, self.paragraph.resolution.language)
+
+    def get_absolute_url(self) -> str:
+        if self.target_id is None:
+            return self.official_url
+        if len(self.target_paragraphs) >= 1:
+            para = self.target.paragraphs.filter(kind=ParagraphKind.OPERATIVE, number=self.target_paragraphs[0], item="").first()
+            if para is not None:
+                return para.get_absolute_url()
+        return self.target.get_absolute_url()
+
+
+ODS_LANGUAGES = {"zh": "C", "en": "E"}
+
+
+def official_document_url(symbol: str, language: str) -> str:
+    return f"https://documents.un.org/api/symbol/access?s={symbol}&l={ODS_LANGUAGES.get(language, 'E')}&t=pdf"
+
+
+class SourceFile(models.Model):
+    """An original file as a curator or the ingest command gave it, kept for provenance and restore."""
+
+    resolution = models.ForeignKey(Resolution, on_delete=models.SET_NULL, null=True, blank=True, related_name="sources")
+    file = models.FileField(upload_to="sources/%Y/%m/")
+    filename = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    size = models.PositiveBigIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class Revision(models.Model):
+    """The text of a resolution as it was before an upload or edit replaced it."""
+
+    resolution = models.ForeignKey(Resolution, on_delete=models.CASCADE, related_name="revisions")
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    reason = models.CharField(max_length=255, blank=True)
+    snapshot = models.JSONField(help_text="Metadata, paragraphs and footnotes as they were")
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.resolution} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class IndexTask(models.Model):
+    """A resolution whose search documents must be rebuilt; written in the same transaction as the change.
+
+    The single index writer drains these in order, so a change committed to the database always reaches
+    the index, even if the process that made it dies before indexing.
+    """
+
+    resolution_id = models.BigIntegerField(db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"reindex resolution {self.resolution_id}"

@@ -1,0 +1,111 @@
+"""What the parser produces: frozen, Django-free dataclasses describing one resolution."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+
+class ParseError(ValueError):
+    """The text is not a resolution the parser can read; `line` is the 1-based line it stopped at."""
+
+    def __init__(self, message: str, *, line: int | None = None, excerpt: str = "") -> None:
+        self.message = message
+        self.line = line
+        self.excerpt = excerpt
+        where = f" (line {line}: {excerpt!r})" if line is not None else ""
+        super().__init__(f"{message}{where}")
+
+
+class Kind(StrEnum):
+    PREAMBULAR = "preambular"
+    OPERATIVE = "operative"
+    ANNEX = "annex"
+
+
+class Body(StrEnum):
+    GENERAL_ASSEMBLY = "GA"
+    HUMAN_RIGHTS_COUNCIL = "HRC"
+    COMMISSION_ON_HUMAN_RIGHTS = "CHR"
+    ECOSOC = "ECOSOC"
+    SECURITY_COUNCIL = "SC"
+
+
+class Adoption(StrEnum):
+    UNKNOWN = ""
+    WITHOUT_VOTE = "without_vote"
+    RECORDED_VOTE = "recorded_vote"
+
+
+@dataclass(frozen=True)
+class ParsedReference:
+    """A citation of another resolution or document found in a paragraph or footnote.
+
+    `symbol` is normalised ("A/RES/60/251", "A/HRC/RES/5/1", "A/HRC/44/37", "E/CN.4/2005/102/Add.1");
+    `paragraphs` are the paragraph numbers the text names ("第 3 和第 4 段" -> (3, 4));
+    `start`/`end` are offsets of the cited words in the clean text they were found in.
+    """
+
+    symbol: str
+    paragraphs: tuple[int, ...] = ()
+    start: int = 0
+    end: int = 0
+    is_resolution: bool = True
+
+
+@dataclass(frozen=True)
+class FootnoteMarker:
+    """Footnote `number` is cited at `offset` in the clean paragraph text (after the character it follows)."""
+
+    number: int
+    offset: int
+
+
+@dataclass(frozen=True)
+class ParsedParagraph:
+    kind: Kind
+    number: int  # printed number (operative), position (preambular, annex)
+    text: str  # clean text, without footnote markers
+    item: str = ""  # "a", "b" … for the lettered items of an operative paragraph
+    footnotes: tuple[FootnoteMarker, ...] = ()
+    references: tuple[ParsedReference, ...] = ()
+
+    @property
+    def eid(self) -> str:
+        """Stable element id: pp3, op7, op3(a), annex2."""
+        prefix = {Kind.PREAMBULAR: "pp", Kind.OPERATIVE: "op", Kind.ANNEX: "annex"}[self.kind]
+        return f"{prefix}{self.number}" + (f"({self.item})" if self.item else "")
+
+
+@dataclass(frozen=True)
+class ParsedFootnote:
+    number: int
+    text: str
+    references: tuple[ParsedReference, ...] = ()
+
+
+@dataclass(frozen=True)
+class ParsedResolution:
+    symbol: str  # "A/HRC/RES/45/32"
+    language: str  # "zh" or "en"
+    body: Body
+    session: str  # "45", "67", "2005" (CHR sessions are years)
+    number: str  # "32", "161", "217 A (III)"
+    title: str  # without the "45/32." prefix
+    opening: str = ""  # "人权理事会，" / "The General Assembly,"
+    adopted_on: date | None = None
+    meeting: str = ""  # as printed: "第 38 次会议", "50th plenary meeting"
+    meeting_number: int | None = None
+    adoption: Adoption = Adoption.UNKNOWN
+    votes_for: int | None = None
+    votes_against: int | None = None
+    votes_abstaining: int | None = None
+    agenda_item: str = ""  # "10", "24" … as printed, with its title when given: "10 技术援助和能力建设"
+    committee_report: str = ""  # "A/67/457/Add.1"
+    job_number: str = ""  # "23-25972"
+    paragraphs: tuple[ParsedParagraph, ...] = ()
+    footnotes: tuple[ParsedFootnote, ...] = ()
+    warnings: tuple[str, ...] = field(default=())
+
+    def paragraphs_of(self, kind: Kind) -> list[ParsedParagraph]:
+        return [p for p in self.paragraphs if p.kind == kind]
