@@ -1,6 +1,71 @@
-"""JSON views: a resolution with its paragraphs."""
+"""JSON views: a resolution with its paragraphs, footnotes and references."""
 from django.http import HttpRequest, JsonResponse
+from django.views.decorators.http import require_safe
+
+from .models import Language, Resolution
 
 
+def resolution_as_json(resolution: Resolution, request: HttpRequest) -> dict:
+    paragraphs = resolution.paragraphs.prefetch_related("footnotes", "references__target").order_by("position")
+    return {
+        "symbol": resolution.symbol,
+        "language": resolution.language,
+        "languages": sorted(Resolution.objects.filter(symbol=resolution.symbol).values_list("language", flat=True)),
+        "body": resolution.body,
+        "body_name": resolution.get_body_display(),
+        "session": resolution.session,
+        "number": resolution.number,
+        "title": resolution.title,
+        "opening": resolution.opening,
+        "adopted_on": resolution.adopted_on.isoformat() if resolution.adopted_on else None,
+        "meeting": resolution.meeting,
+        "adoption": resolution.adoption,
+        "votes": {
+            "for": resolution.votes_for,
+            "against": resolution.votes_against,
+            "abstaining": resolution.votes_abstaining,
+        }
+        if resolution.votes_for is not None
+        else None,
+        "agenda_item": resolution.agenda_item,
+        "committee_report": resolution.committee_report,
+        "job_number": resolution.job_number,
+        "url": request.build_absolute_uri(resolution.get_absolute_url()),
+        "paragraphs": [
+            {
+                "eid": p.eid,
+                "kind": p.kind,
+                "number": p.number,
+                "item": p.item,
+                "text": p.text,
+                "url": request.build_absolute_uri(p.get_absolute_url()),
+                "footnotes": [{"number": f.number, "text": f.text} for f in p.footnotes.all()],
+                "references": [
+                    {
+                        "symbol": r.target_symbol,
+                        "paragraphs": r.target_paragraphs,
+                        "url": request.build_absolute_uri(r.get_absolute_url()),
+                        "in_archive": r.target_id is not None,
+                        "in_footnote": r.footnote_id is not None,
+                    }
+                    for r in p.references.all()
+                ],
+            }
+            for p in paragraphs
+        ],
+    }
+
+
+@require_safe
 def resolution_detail(request: HttpRequest, symbol: str) -> JsonResponse:
-    return JsonResponse({"error": "not implemented"}, status=501)
+    symbol = symbol.strip("/")
+    language = request.GET.get("lang", "")
+    if language and language not in Language.values:
+        return JsonResponse({"error": f"unknown language {language!r}; use zh or en"}, status=400)
+    versions = Resolution.objects.by_symbol(symbol)
+    if language:
+        versions = versions.filter(language=language)
+    resolution = versions.order_by("-language").first()  # zh before en when no language is asked for
+    if resolution is None:
+        return JsonResponse({"error": f"no resolution {symbol!r} in the archive", "symbol": symbol}, status=404)
+    return JsonResponse(resolution_as_json(resolution, request), json_dumps_params={"ensure_ascii": False})

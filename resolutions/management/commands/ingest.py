@@ -1,0 +1,71 @@
+"""python manage.py ingest PATH… — load resolution texts (.txt, .pdf, .docx) from files or folders."""
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from resolutions.parsing import ParseError
+from resolutions.services import ingest_resolution
+
+SUFFIXES = (".txt", ".pdf", ".docx")
+# When one folder holds the same document in several forms, the first of these is read.
+PREFERENCE = {".txt": 0, ".docx": 1, ".pdf": 2}
+
+
+def collect_files(paths: list[str]) -> tuple[list[Path], list[str]]:
+    """Files to ingest, in a stable order, and notes about what was passed over."""
+    files: list[Path] = []
+    notes: list[str] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            candidates = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
+            chosen: dict[Path, Path] = {}
+            for candidate in candidates:
+                stem = candidate.with_suffix("")
+                current = chosen.get(stem)
+                if current is None or PREFERENCE[candidate.suffix.lower()] < PREFERENCE[current.suffix.lower()]:
+                    if current is not None:
+                        notes.append(f"skipped {current} (same document as {candidate.name})")
+                    chosen[stem] = candidate
+                else:
+                    notes.append(f"skipped {candidate} (same document as {current.name})")
+            files.extend(sorted(chosen.values()))
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise CommandError(f"{raw}: no such file or folder")
+    return files, notes
+
+
+class Command(BaseCommand):
+    help = "Load resolutions from .txt, .pdf or .docx files (or folders of them); re-ingesting replaces in place."
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", help="files or folders")
+
+    def handle(self, *args, paths: list[str], verbosity: int = 1, **options):
+        files, notes = collect_files(paths)
+        if not files:
+            raise CommandError("no .txt, .pdf or .docx files found in " + ", ".join(paths))
+        for note in notes:
+            if verbosity >= 2:
+                self.stdout.write(note)
+        failed: list[str] = []
+        counts = {"created": 0, "replaced": 0, "unchanged": 0}
+        width = len(str(len(files)))
+        for index, path in enumerate(files, start=1):
+            prefix = f"[{index:>{width}}/{len(files)}] {path.name}: "
+            try:
+                result = ingest_resolution(source=path.read_bytes(), filename=path.name)
+            except ParseError as error:
+                failed.append(f"{path}: {error}")
+                self.stderr.write(prefix + f"FAILED {error}")
+                continue
+            counts[result.status] += 1
+            self.stdout.write(prefix + result.describe())
+            for warning in result.warnings:
+                self.stdout.write(f"    warning: {warning}")
+        summary = ", ".join(f"{n} {status}" for status, n in counts.items())
+        self.stdout.write(f"{len(files)} files: {summary}, {len(failed)} failed")
+        if failed:
+            raise CommandError("could not parse:\n  " + "\n  ".join(failed))
