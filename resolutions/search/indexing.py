@@ -1,0 +1,104 @@
+"""One writer for the search index, fed by an outbox of IndexTask rows.
+
+A service that changes a resolution calls `schedule_reindex(resolution.id)` inside its transaction:
+the IndexTask row commits or rolls back with the change itself, so no committed change can miss the
+index. After the commit, whoever takes the writer lock (an exclusive, non-blocking flock on a file
+beside the index) drains the outbox until it is empty; a process that finds the lock taken leaves
+its task to the holder and returns at once, so a web request never waits on another writer. The
+`index_worker` command drains too and can run as a service (settings.SEARCH_INDEX_DRAIN = "worker"
+leaves all draining to it).
+
+Draining a task: delete every index document of the resolution, then add its current paragraphs
+(none if it was deleted). Tasks are deleted by id only after the index commit, so a crash in between
+only repeats work.
+"""
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import logging
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from haystack import connections
+
+from ..models import IndexTask, Paragraph
+
+log = logging.getLogger(__name__)
+
+BATCH = 200  # tasks per index commit
+
+
+def _mode() -> str:
+    """'commit' (drain after each commit, the default), 'immediate' (tests) or 'worker' (only the worker)."""
+    return getattr(settings, "SEARCH_INDEX_DRAIN", "commit")
+
+
+def schedule_reindex(resolution_id: int) -> None:
+    """Record that `resolution_id` changed (created, replaced, edited or deleted) and drain after commit."""
+    IndexTask.objects.create(resolution_id=resolution_id)
+    mode = _mode()
+    if mode == "immediate":
+        # Tests run inside a transaction that never commits; the writer reads through the same connection.
+        drain_index_tasks()
+    elif mode == "commit":
+        transaction.on_commit(_drain_quietly, robust=True)
+
+
+def _drain_quietly() -> None:
+    try:
+        drain_index_tasks()
+    except Exception:  # the outbox keeps the task; the worker or the next commit retries it
+        log.exception("search index drain failed; tasks stay in the outbox")
+
+
+def lock_path() -> Path:
+    path = Path(connections["default"].options["PATH"])
+    return path.parent / f"{path.name}.writer.lock"
+
+
+@contextlib.contextmanager
+def writer_lock(*, block: bool) -> Iterator[bool]:
+    """Hold the single-writer lock; yields False at once when another process holds it and not `block`."""
+    path = lock_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | (0 if block else fcntl.LOCK_NB))
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+def drain_index_tasks(*, block: bool = False) -> int:
+    """Apply every pending IndexTask to the index if this process gets the writer lock; returns tasks done."""
+    done = 0
+    while True:
+        with writer_lock(block=block) as acquired:
+            if not acquired:
+                return done
+            while batch := list(IndexTask.objects.order_by("id").values_list("id", "resolution_id")[:BATCH]):
+                reindex_resolutions({resolution_id for _, resolution_id in batch})
+                IndexTask.objects.filter(id__in=[task_id for task_id, _ in batch]).delete()
+                done += len(batch)
+        # A task committed while we held the lock may have found it taken: look once more after releasing.
+        if not IndexTask.objects.exists():
+            return done
+
+
+def reindex_resolutions(resolution_ids: set[int]) -> None:
+    """Replace the index documents of these resolutions by their current paragraphs. Caller holds the lock."""
+    backend = connections["default"].get_backend()
+    index = connections["default"].get_unified_index().get_index(Paragraph)
+    paragraphs = Paragraph.objects.filter(resolution_id__in=resolution_ids).select_related("resolution")
+    backend.replace_documents(index, "resolution_id", sorted(resolution_ids), paragraphs.iterator(chunk_size=2000))
