@@ -17,6 +17,10 @@ class ParseError(ValueError):
         super().__init__(f"{message}{where}")
 
 
+class SourceError(ParseError):
+    """The uploaded file cannot be turned into text (empty, not a PDF/Word/text file, damaged, encrypted, scanned)."""
+
+
 class Kind(StrEnum):
     PREAMBULAR = "preambular"
     OPERATIVE = "operative"
