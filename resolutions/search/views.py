@@ -1,11 +1,84 @@
-"""Search page and its JSON twin."""
+"""Search page and its JSON twin: the same form, the same search_paragraphs()."""
+from __future__ import annotations
+
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+
+from ..models import Resolution
+from .forms import SearchForm
+from .query import symbol_in
+from .results import search_paragraphs, kind_label
+
+FACET_TITLES = {"body": "机构 Body", "language": "语言 Language", "kind": "段落 Kind", "verb": "开头动词 Opening verb", "year": "年份 Year", "session": "届会 Session"}
+
+
+def resolution_named_by(q: str) -> Resolution | None:
+    """The resolution a bare symbol query names (A/RES/67/161, 67/161), Chinese text first."""
+    found = symbol_in(q)
+    if found is None:
+        return None
+    kind, value = found
+    if kind == "symbol":
+        versions = Resolution.objects.by_symbol(value)
+    else:
+        session, number = value.split("/")
+        versions = Resolution.objects.filter(session=session, number=number)
+    return versions.order_by("-language", "-adopted_on").first()  # zh before en
 
 
 def search_page(request: HttpRequest) -> HttpResponse:
-    return render(request, "search/search.html", {"query": request.GET.get("q", "")})
+    form = SearchForm(request.GET)
+    arguments = form.search_arguments()
+    resolution = resolution_named_by(arguments["q"])
+    if resolution is not None:
+        return redirect(resolution)
+    outcome = search_paragraphs(**arguments) if arguments["q"] else None
+    facets = []
+    if outcome is not None:
+        facets = [(name, FACET_TITLES[name], values) for name, values in outcome.facets.items() if values]
+        for hit in outcome.hits + [h for g in outcome.groups for h in g.hits]:
+            hit.label = kind_label(hit.paragraph)
+    return render(
+        request,
+        "search/search.html",
+        {"form": form, "query": arguments["q"], "arguments": arguments, "outcome": outcome, "facets": facets},
+    )
 
 
 def search_api(request: HttpRequest) -> JsonResponse:
-    return JsonResponse({"query": request.GET.get("q", ""), "count": 0, "results": []})
+    form = SearchForm(request.GET)
+    arguments = form.search_arguments()
+    arguments["group"] = False
+    outcome = search_paragraphs(**arguments)
+    resolution = resolution_named_by(arguments["q"])
+    return JsonResponse(
+        {
+            "query": outcome.query.text,
+            "count": outcome.total,
+            "page": outcome.page,
+            "per_page": outcome.per_page,
+            "num_pages": outcome.num_pages,
+            "resolution": None if resolution is None else {"symbol": resolution.symbol, "language": resolution.language, "url": resolution.get_absolute_url()},
+            "results": [
+                {
+                    "symbol": hit.resolution.symbol,
+                    "language": hit.resolution.language,
+                    "title": hit.resolution.title,
+                    "body": hit.resolution.body,
+                    "adopted_on": hit.resolution.adopted_on.isoformat() if hit.resolution.adopted_on else None,
+                    "eid": hit.paragraph.eid,
+                    "kind": hit.paragraph.kind,
+                    "number": hit.paragraph.number,
+                    "item": hit.paragraph.item,
+                    "label": kind_label(hit.paragraph),
+                    "url": request.build_absolute_uri(hit.paragraph.get_absolute_url()),
+                    "path": hit.paragraph.get_absolute_url(),
+                    "snippet": str(hit.snippet),
+                    "score": hit.score,
+                }
+                for hit in outcome.hits
+            ],
+            "facets": {name: [{"value": v, "count": c} for v, c in values] for name, values in outcome.facets.items()},
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )

@@ -1,0 +1,166 @@
+"""A researcher's query -> Whoosh query: words AND, "phrases", -exclusion, OR, bare symbols.
+
+Syntax (documented on the search page):
+  受教育权 能力建设        both (AND)
+  "the right to education"  exact phrase
+  谴责 OR 遗憾             either (OR binds the two words beside it: a b OR c = a AND (b OR c))
+  -死刑 / NOT 死刑          exclude
+Anything else (*, ?, ~, (), :, control characters, emoji, unbalanced quotes) is read as text and
+folded away by the analyzer; a query is cut to MAX_QUERY_LENGTH characters.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from whoosh import query as wq
+from whoosh.analysis import StemmingAnalyzer
+
+from .analysis import fold, index_terms, query_terms, runs
+
+MAX_QUERY_LENGTH = 200
+
+# A query that is nothing but a UN symbol or a short number: A/RES/67/161, A/HRC/RES/45/32,
+# E/CN.4/RES/2005/39, 67/161.
+SYMBOL_RE = re.compile(r"^[A-Z]{1,2}(?:/[A-Z0-9.()\-]+)*/RES/[A-Z0-9.()/\-]+$", re.IGNORECASE)
+SHORT_NUMBER_RE = re.compile(r"^(?P<session>\d{1,4})/(?P<number>\d{1,4})$")
+TOKEN_RE = re.compile(r'"(?P<phrase>[^"]*)("|$)|(?P<word>[^\s"]+)')
+_ENGLISH = StemmingAnalyzer()
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One word or "phrase" of a query; alternatives joined by OR."""
+
+    alternatives: tuple[str, ...]
+    negated: bool = False
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    text: str  # the query as kept (cleaned, cut to MAX_QUERY_LENGTH)
+    clauses: tuple[Clause, ...] = field(default=())
+
+    @property
+    def words(self) -> list[str]:
+        """Every positive word or phrase, for highlighting."""
+        return [alt for clause in self.clauses if not clause.negated for alt in clause.alternatives]
+
+
+def clean_query(raw: str) -> str:
+    """Drop control and format characters, squeeze spaces, cut to MAX_QUERY_LENGTH."""
+    kept = "".join(" " if unicodedata.category(c)[0] in "CZ" else c for c in raw)
+    return " ".join(kept.split())[:MAX_QUERY_LENGTH]
+
+
+def parse_query(raw: str) -> ParsedQuery:
+    text = clean_query(raw)
+    items: list[tuple[str, bool]] = []  # (text, negated), "OR" kept as a marker
+    negate_next = False
+    for match in TOKEN_RE.finditer(text):
+        phrase, word = match.group("phrase"), match.group("word")
+        if word is not None:
+            if word in ("AND", "&&", "+"):
+                continue
+            if word in ("NOT", "!"):
+                negate_next = True
+                continue
+            if word in ("OR", "||", "|"):
+                items.append(("OR", False))
+                continue
+            negated = negate_next or (word.startswith("-") and len(word) > 1)
+            value = word[1:] if word.startswith("-") and len(word) > 1 else word
+        else:
+            negated, value = negate_next, phrase
+        negate_next = False
+        if has_terms(value):
+            items.append((value, negated))
+    clauses: list[Clause] = []
+    join_next = False
+    for value, negated in items:
+        if value == "OR" and not negated:
+            join_next = bool(clauses) and not clauses[-1].negated
+            continue
+        if join_next and not negated:
+            clauses[-1] = Clause(clauses[-1].alternatives + (value,))
+        else:
+            clauses.append(Clause((value,), negated))
+        join_next = False
+    return ParsedQuery(text, tuple(clauses))
+
+
+def has_terms(text: str) -> bool:
+    return next(runs(fold(text)), None) is not None
+
+
+def text_query(text: str, fieldname: str = "text") -> wq.Query:
+    """Paragraphs whose folded text contains `text`: one phrase over the bigram field.
+
+    Every run but the last is matched with its index terms (so a run ends where the query's run ends,
+    one position per character), the last with its bigrams only (the text may go on).
+    """
+    parts = list(runs(fold(text)))
+    terms: list[str] = []
+    for run in parts[:-1]:
+        terms.extend(index_terms(run))
+    last = parts[-1]
+    if last.cjk and len(last.text) == 1:
+        prefix = wq.Prefix(fieldname, last.text)
+        if not terms:
+            return prefix
+        return wq.And([_phrase(fieldname, terms), prefix])
+    terms.extend(query_terms(last))
+    return _phrase(fieldname, terms)
+
+
+def _phrase(fieldname: str, terms: list[str]) -> wq.Query:
+    return wq.Term(fieldname, terms[0]) if len(terms) == 1 else wq.Phrase(fieldname, terms)
+
+
+def english_query(text: str) -> wq.Query | None:
+    """The stemmed English field, for words in a Latin script (urges finds urge, urged, urging)."""
+    stems = [token.text for token in _ENGLISH(fold(text), mode="query")]
+    if not stems:
+        return None
+    return _phrase("text_en", stems)
+
+
+def clause_query(value: str, *, exact: bool) -> wq.Query:
+    query = text_query(value)
+    if not exact and not any(run.cjk for run in runs(fold(value))):
+        english = english_query(value)
+        if english is not None:
+            query = wq.Or([query, english])
+    return query
+
+
+def build_query(parsed: ParsedQuery) -> wq.Query | None:
+    """The Whoosh query for `parsed`; None when it has no positive clause (nothing to find)."""
+    positive: list[wq.Query] = []
+    negative: list[wq.Query] = []
+    phrases = set(_quoted(parsed.text))
+    for clause in parsed.clauses:
+        alternatives = [clause_query(value, exact=value in phrases) for value in clause.alternatives]
+        query = alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives)
+        (negative if clause.negated else positive).append(query)
+    if not positive:
+        return None
+    query = positive[0] if len(positive) == 1 else wq.And(positive)
+    if negative:
+        query = wq.AndNot(query, negative[0] if len(negative) == 1 else wq.Or(negative))
+    return query
+
+
+def _quoted(text: str) -> list[str]:
+    return [m.group("phrase") for m in TOKEN_RE.finditer(text) if m.group("phrase") is not None]
+
+
+def symbol_in(text: str) -> tuple[str, str] | None:
+    """('symbol', 'A/RES/67/161') or ('short', '67/161') when the whole query names a resolution."""
+    candidate = fold(clean_query(text)).replace(" ", "").upper()
+    if SYMBOL_RE.match(candidate):
+        return "symbol", candidate
+    if SHORT_NUMBER_RE.match(candidate):
+        return "short", candidate
+    return None
