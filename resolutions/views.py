@@ -1,32 +1,459 @@
-"""Reading pages: home, a resolution, a paragraph."""
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+"""Reading pages: home, browsing lists, a resolution, a paragraph, and the redirects that keep links alive."""
+from __future__ import annotations
 
-from .models import Resolution
+import re
+from datetime import date
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.db.models.functions import ExtractYear
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from .models import (
+    Body,
+    Footnote,
+    Language,
+    Paragraph,
+    ParagraphKind,
+    Reference,
+    Resolution,
+    Revision,
+    official_document_url,
+)
+from .templatetags.reading import Link, Marker, citation_en, citation_zh
+
+PER_PAGE = 50
+LANGUAGE_NAMES = dict(Language.choices)
+HTML_LANG = {"zh": "zh-Hans", "en": "en"}
+# /browse/ga/67/: bodies by a short lower-case name in URLs.
+BODY_SLUGS = {value.lower(): value for value in Body.values}
+SLUG_RE = re.compile(r"^(?P<prefix>pp|op|annex)(?P<number>\d+)(?P<item>[a-z]{0,3})$")
+TAIL_RE = re.compile(
+    r"^(?P<symbol>.+?)(?:/(?P<language>zh|en))?(?:/(?P<slug>(?:pp|op|annex)\d+[a-z]{0,3}))?/?$", re.IGNORECASE
+)
+
+
+# --- Home and browsing -------------------------------------------------------------------------------
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    latest = Resolution.objects.order_by("-created_at")[:20]
-    return render(request, "resolutions/home.html", {"latest": latest})
+    resolutions = Resolution.objects.all()
+    by_body = _labelled(resolutions.values("body").annotate(n=Count("id")).order_by("-n"), "body", dict(Body.choices))
+    by_language = _labelled(
+        resolutions.values("language").annotate(n=Count("id")).order_by("-n"), "language", LANGUAGE_NAMES
+    )
+    sessions = _sessions(resolutions)
+    years = resolutions.exclude(adopted_on=None).annotate(year=ExtractYear("adopted_on")).values("year").annotate(
+        n=Count("id")
+    ).order_by("-year")
+    latest = resolutions.order_by("-created_at", "symbol")[:10]
+    return render(
+        request,
+        "resolutions/home.html",
+        {
+            "total": resolutions.count(),
+            "symbols": resolutions.values("symbol").distinct().count(),
+            "paragraphs": Paragraph.objects.count(),
+            "by_body": by_body,
+            "by_language": by_language,
+            "sessions": sessions,
+            "years": years,
+            "latest": latest,
+        },
+    )
 
 
-def resolution_detail(request: HttpRequest, symbol: str, language: str) -> HttpResponse:
-    resolution = get_object_or_404(Resolution, symbol=symbol, language=language)
-    paragraphs = resolution.paragraphs.prefetch_related("footnotes", "references")
-    return render(request, "resolutions/resolution_detail.html", {"resolution": resolution, "paragraphs": paragraphs})
+def _labelled(rows, key: str, labels: dict) -> list[dict]:
+    return [{**row, "label": labels.get(row[key], row[key]), "slug": str(row[key]).lower()} for row in rows]
+
+
+def _session_key(session: str) -> tuple[int, str]:
+    return (int(session), "") if session.isdigit() else (0, session)
+
+
+def _sessions(resolutions) -> list[dict]:
+    """[{body, label, slug, sessions: [{session, n}]}], newest session first, for every body held."""
+    rows = resolutions.values("body", "session").annotate(n=Count("id"))
+    grouped: dict[str, list[dict]] = {}
+    for row in rows:
+        grouped.setdefault(row["body"], []).append({"session": row["session"], "n": row["n"]})
+    labels = dict(Body.choices)
+    return [
+        {
+            "body": body,
+            "label": labels.get(body, body),
+            "slug": body.lower(),
+            "sessions": sorted(found, key=lambda row: _session_key(row["session"]), reverse=True),
+        }
+        for body, found in sorted(grouped.items(), key=lambda item: -sum(row["n"] for row in item[1]))
+    ]
+
+
+def _page(request: HttpRequest, queryset):
+    return Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
+
+
+def _listing(queryset):
+    return queryset.only(
+        "symbol", "language", "body", "session", "number", "title", "adopted_on", "created_at"
+    ).order_by("-adopted_on", "symbol", "language")
+
+
+def browse(request: HttpRequest) -> HttpResponse:
+    resolutions = Resolution.objects.all()
+    years = resolutions.exclude(adopted_on=None).annotate(year=ExtractYear("adopted_on")).values("year").annotate(
+        n=Count("id")
+    ).order_by("-year")
+    return render(request, "resolutions/browse.html", {"sessions": _sessions(resolutions), "years": years})
+
+
+def body_list(request: HttpRequest, body: str, session: str = "") -> HttpResponse:
+    value = BODY_SLUGS.get(body.lower())
+    if value is None:
+        raise Http404("no such body")
+    if body != value.lower():
+        return redirect(request.path.replace(f"/{body}/", f"/{value.lower()}/", 1), permanent=True)
+    resolutions = Resolution.objects.by_body(value)
+    if session:
+        resolutions = resolutions.filter(session=session)
+        if not resolutions.exists():
+            raise Http404("no resolutions of that session")
+    return render(
+        request,
+        "resolutions/list.html",
+        {
+            "body": value,
+            "body_label": dict(Body.choices)[value],
+            "session": session,
+            "sessions": _sessions(Resolution.objects.by_body(value)),
+            "page": _page(request, _listing(resolutions)),
+        },
+    )
+
+
+def year_list(request: HttpRequest, year: int) -> HttpResponse:
+    resolutions = Resolution.objects.filter(adopted_on__year=year)
+    if not resolutions.exists():
+        raise Http404("no resolutions adopted that year")
+    return render(request, "resolutions/list.html", {"year": year, "page": _page(request, _listing(resolutions))})
+
+
+# --- Finding a resolution by whatever link a reader has ------------------------------------------------
+
+
+def _held(symbol: str, language: str | None = None) -> Resolution | None:
+    """The resolution named by `symbol` in any case; the requested language, else Chinese, else English."""
+    versions = list(Resolution.objects.by_symbol(symbol))
+    for want in (language, "zh", "en"):
+        for version in versions:
+            if version.language == want:
+                return version
+    return versions[0] if versions else None
+
+
+def _slug_to_eid(slug: str) -> str:
+    match = SLUG_RE.match(slug)
+    if match is None:
+        return slug
+    return f"{match['prefix']}{match['number']}" + (f"({match['item']})" if match["item"] else "")
+
+
+def _not_held(request: HttpRequest, symbol: str) -> HttpResponse:
+    return render(
+        request,
+        "404.html",
+        {"symbol": symbol, "official_url": official_document_url(symbol, "zh"), "official_url_en": official_document_url(symbol, "en")},
+        status=404,
+    )
 
 
 def resolution_any_language(request: HttpRequest, symbol: str) -> HttpResponse:
-    versions = Resolution.objects.by_symbol(symbol).order_by("-language")  # zh before en
-    resolution = versions.first()
+    """/A/RES/67/161/ and every near miss of a permanent link (case, stray slash, language or eid in capitals)."""
+    resolution = _held(symbol)
+    if resolution is not None:
+        return redirect(resolution)
+    match = TAIL_RE.match(symbol)
+    if match and (match["language"] or match["slug"]):
+        resolution = _held(match["symbol"], (match["language"] or "").lower() or None)
+        if resolution is not None:
+            if match["slug"]:
+                return redirect(_paragraph_url(resolution, match["slug"].lower()), permanent=True)
+            return redirect(resolution, permanent=True)
+        symbol = match["symbol"]
+    return _not_held(request, symbol)
+
+
+def _paragraph_url(resolution: Resolution, slug: str) -> str:
+    return reverse(
+        "paragraph-detail", kwargs={"symbol": resolution.symbol, "language": resolution.language, "eid": slug}
+    )
+
+
+def paragraph_any_language(request: HttpRequest, symbol: str, eid: str) -> HttpResponse:
+    """/A/RES/67/161/op7: the paragraph in the language held (Chinese first)."""
+    resolution = _held(symbol)
     if resolution is None:
-        return render(request, "404.html", {"symbol": symbol}, status=404)
-    return redirect(resolution)
+        return _not_held(request, symbol)
+    return redirect(_paragraph_url(resolution, eid))
+
+
+def short_form(request: HttpRequest, session: str, number: str, language: str = "", eid: str = "") -> HttpResponse:
+    """/67/161 -> /A/RES/67/161/zh/; several bodies with the same numbers get a page to choose from."""
+    found = list(Resolution.objects.filter(session=session, number=number).order_by("symbol", "-language"))
+    symbols = sorted({r.symbol for r in found})
+    if len(symbols) == 1:
+        resolution = _held(symbols[0], language.lower() or None)
+        return redirect(_paragraph_url(resolution, eid.lower()) if eid else resolution.get_absolute_url())
+    if not symbols:
+        return _not_held(request, f"{session}/{number}")
+    choices = [_held(symbol, language.lower() or None) for symbol in symbols]
+    return render(request, "resolutions/choose.html", {"cited": f"{session}/{number}", "choices": choices}, status=300)
+
+
+def _canonical(request: HttpRequest, symbol: str, language: str) -> tuple[Resolution | None, HttpResponse | None]:
+    """The resolution at its canonical address, or a redirect to that address (case, or a language not held)."""
+    resolution = Resolution.objects.filter(symbol=symbol, language=language).first()
+    if resolution is not None:
+        return resolution, None
+    resolution = _held(symbol, language)
+    if resolution is None:
+        return None, _not_held(request, symbol)
+    if resolution.language != language:
+        messages.info(
+            request,
+            f"档案没有 {symbol} 的{LANGUAGE_NAMES[language]}本，以下是{LANGUAGE_NAMES[resolution.language]}本。"
+            f" The archive holds no {Language(language).label} text of {symbol}; here is the {Language(resolution.language).label} one.",
+        )
+        return resolution, None
+    return resolution, None
+
+
+# --- A resolution ------------------------------------------------------------------------------------
+
+
+def resolution_detail(request: HttpRequest, symbol: str, language: str) -> HttpResponse:
+    resolution, response = _canonical(request, symbol, language)
+    if response is not None:
+        return response
+    if (resolution.symbol, resolution.language) != (symbol, language):
+        return redirect(resolution, permanent=resolution.language == language)
+
+    paragraphs = list(resolution.paragraphs.all())
+    footnotes = list(resolution.footnotes.all())
+    references = list(
+        Reference.objects.filter(paragraph__resolution=resolution).select_related("target").order_by("paragraph", "start")
+    )
+    _prepare_text(resolution, paragraphs, footnotes, references)
+    cited_by = _cited_by(resolution)
+    for paragraph in paragraphs:
+        paragraph.cited_by = _citing(cited_by, paragraph)
+    context = {
+        "resolution": resolution,
+        "preambular": [p for p in paragraphs if p.kind == ParagraphKind.PREAMBULAR],
+        "operative": [p for p in paragraphs if p.kind == ParagraphKind.OPERATIVE],
+        "annex": [p for p in paragraphs if p.kind == ParagraphKind.ANNEX],
+        "loose_footnotes": [f for f in footnotes if f.paragraph_id is None],
+        "cited_by": cited_by,
+        **_surroundings(request, resolution),
+    }
+    return render(request, "resolutions/resolution_detail.html", context)
+
+
+def _surroundings(request: HttpRequest, resolution: Resolution, paragraph: Paragraph | None = None) -> dict:
+    """What every page about one resolution shows around its text: versions, series, links out, citation.
+
+    On a paragraph's page the language switch leads to the same paragraph in the other language, when held.
+    """
+    versions = list(Resolution.objects.filter(symbol=resolution.symbol).only("symbol", "language").order_by("-language"))
+    for version in versions:
+        version.switch_url = version.get_absolute_url()
+        if paragraph is not None and version.paragraphs.filter(eid=paragraph.eid).exists():
+            version.switch_url = _paragraph_url(version, paragraph.slug)
+    previous, following = _series_neighbours(resolution)
+    return {
+        "versions": versions,
+        "html_lang": HTML_LANG.get(resolution.language, resolution.language),
+        "official_url": official_document_url(resolution.symbol, resolution.language),
+        "committee_report_url": official_document_url(resolution.committee_report, resolution.language),
+        "api_url": reverse("api-resolution", kwargs={"symbol": resolution.symbol}) + f"?lang={resolution.language}",
+        "akn_url": reverse("resolution-akn", kwargs={"symbol": resolution.symbol, "language": resolution.language}),
+        "permanent_url": request.build_absolute_uri(resolution.get_absolute_url()),
+        "citation_zh": citation_zh(resolution),
+        "citation_en": citation_en(resolution),
+        "series_previous": previous,
+        "series_next": following,
+    }
+
+
+def _series_key(resolution: Resolution) -> tuple:
+    return (resolution.adopted_on or date.min, _session_key(resolution.session), resolution.number, resolution.symbol)
+
+
+def _series_neighbours(resolution: Resolution) -> tuple[Resolution | None, Resolution | None]:
+    """The previous and next resolution of the same title and body (the yearly series), in the same language."""
+    series = list(
+        Resolution.objects.filter(body=resolution.body, language=resolution.language, title__iexact=resolution.title.strip())
+        .exclude(symbol=resolution.symbol)
+        .only("symbol", "language", "session", "number", "title", "adopted_on")
+    )
+    here = _series_key(resolution)
+    earlier = [r for r in series if _series_key(r) < here]
+    later = [r for r in series if _series_key(r) > here]
+    return (max(earlier, key=_series_key) if earlier else None, min(later, key=_series_key) if later else None)
+
+
+def reference_urls(references: list[Reference], language: str) -> dict[int, str]:
+    """Reference.get_absolute_url for all references of a page in one more query."""
+    wanted = {(r.target_id, r.target_paragraphs[0]) for r in references if r.target_id and r.target_paragraphs}
+    slugs: dict[tuple[int, int], str] = {}
+    if wanted:
+        rows = Paragraph.objects.filter(
+            resolution_id__in={target for target, _ in wanted},
+            number__in={number for _, number in wanted},
+            kind=ParagraphKind.OPERATIVE,
+            item="",
+        ).values_list("resolution_id", "number", "eid")
+        slugs = {(target, number): eid for target, number, eid in rows}
+    urls = {}
+    for reference in references:
+        if reference.target_id is None:
+            urls[reference.pk] = official_document_url(reference.target_symbol, language)
+            continue
+        slug = slugs.get((reference.target_id, reference.target_paragraphs[0])) if reference.target_paragraphs else None
+        target = reference.target
+        urls[reference.pk] = _paragraph_url(target, slug) if slug else target.get_absolute_url()
+    return urls
+
+
+def _prepare_text(
+    resolution: Resolution, paragraphs: list[Paragraph], footnotes: list[Footnote], references: list[Reference]
+) -> None:
+    """Give each paragraph and footnote the links and markers the template places into its text."""
+    urls = reference_urls(references, resolution.language)
+
+    def link(reference: Reference) -> Link:
+        held = reference.target_id is not None
+        title = reference.target_symbol if held else f"{reference.target_symbol} · 联合国正式文件系统 UN Official Document System"
+        return Link(reference.start, reference.end, urls[reference.pk], title, external=not held)
+
+    for paragraph in paragraphs:
+        paragraph.links = [link(r) for r in references if r.paragraph_id == paragraph.pk and r.footnote_id is None]
+        paragraph.footnote_list = [f for f in footnotes if f.paragraph_id == paragraph.pk]
+        paragraph.markers = [
+            Marker(f.offset, f.number, f"fn{f.number}") for f in paragraph.footnote_list if f.offset is not None
+        ]
+    for footnote in footnotes:
+        footnote.links = [link(r) for r in references if r.footnote_id == footnote.pk]
+        footnote.markers = []
+        footnote.cited_in = next((p for p in paragraphs if p.pk == footnote.paragraph_id), None)
+
+
+def _cited_by(resolution: Resolution) -> list[dict]:
+    """Paragraphs of other resolutions citing this one (any of its language versions), one per citing paragraph.
+
+    When a citing resolution is held in several languages, the version in this page's language is shown.
+    """
+    citing = (
+        Reference.objects.filter(Q(target__symbol=resolution.symbol) | Q(target_symbol=resolution.symbol))
+        .exclude(paragraph__resolution__symbol=resolution.symbol)
+        .select_related("paragraph__resolution", "footnote")
+        .order_by("paragraph__resolution__adopted_on", "paragraph__resolution__symbol", "paragraph__position", "start")
+    )
+    chosen: dict[tuple[str, str], dict] = {}
+    for reference in citing:
+        paragraph = reference.paragraph
+        citer = paragraph.resolution
+        key = (citer.symbol, paragraph.eid)
+        entry = chosen.get(key)
+        if entry is not None:
+            if entry["resolution"].pk == citer.pk:  # the same paragraph citing again ("第 3 和第 4 段", a footnote)
+                entry["paragraph_numbers"].update(reference.target_paragraphs)
+                continue
+            if entry["resolution"].language == resolution.language or citer.language != resolution.language:
+                continue
+        in_footnote = reference.footnote is not None
+        chosen[key] = {
+            "resolution": citer,
+            "paragraph": paragraph,
+            "html_lang": HTML_LANG.get(citer.language, citer.language),
+            "opening_text": paragraph.text,
+            "context_text": reference.footnote.text if in_footnote else paragraph.text,
+            "start": reference.start,
+            "end": reference.end,
+            "in_footnote": in_footnote,
+            "paragraph_numbers": set(reference.target_paragraphs),
+        }
+    return sorted(chosen.values(), key=lambda c: (_series_key(c["resolution"]), c["paragraph"].position), reverse=True)
+
+
+def _citing(cited_by: list[dict], paragraph: Paragraph) -> list[dict]:
+    """The citations that name this operative paragraph by number ("第 18/18 号决议第 3 段")."""
+    if paragraph.kind != ParagraphKind.OPERATIVE or paragraph.item:
+        return []
+    return [c for c in cited_by if paragraph.number in c["paragraph_numbers"]]
+
+
+# --- A paragraph -------------------------------------------------------------------------------------
 
 
 def paragraph_detail(request: HttpRequest, symbol: str, language: str, eid: str) -> HttpResponse:
-    resolution = get_object_or_404(Resolution, symbol=symbol, language=language)
-    paragraph = next((p for p in resolution.paragraphs.all() if p.slug == eid), None)
-    if paragraph is None:
-        return render(request, "404.html", {"symbol": symbol}, status=404)
-    return render(request, "resolutions/paragraph_detail.html", {"resolution": resolution, "paragraph": paragraph})
+    resolution, response = _canonical(request, symbol, language)
+    if response is not None:
+        return response
+    if (resolution.symbol, resolution.language) != (symbol, language):
+        return redirect(_paragraph_url(resolution, eid), permanent=resolution.language == language)
+
+    paragraphs = list(resolution.paragraphs.all())
+    index = next((i for i, p in enumerate(paragraphs) if p.eid == _slug_to_eid(eid)), None)
+    if index is None:
+        return _paragraph_gone(request, resolution, eid)
+    paragraph = paragraphs[index]
+    # Its neighbours, and its own lettered items when it has them (op3 shows (a), (b) …).
+    family = [p for p in paragraphs if p.kind == paragraph.kind and p.number == paragraph.number]
+    shown = family if not paragraph.item else [paragraph]
+    previous = paragraphs[paragraphs.index(shown[0]) - 1] if paragraphs.index(shown[0]) > 0 else None
+    after = paragraphs.index(shown[-1]) + 1
+    following = paragraphs[after] if after < len(paragraphs) else None
+    neighbours = [p for p in (previous, *shown, following) if p is not None]
+    footnotes = list(resolution.footnotes.filter(paragraph__in=neighbours))
+    references = list(
+        Reference.objects.filter(paragraph__in=neighbours).select_related("target").order_by("paragraph", "start")
+    )
+    _prepare_text(resolution, neighbours, footnotes, references)
+    cited_by = _citing(_cited_by(resolution), paragraph)
+    context = {
+        "resolution": resolution,
+        "paragraph": paragraph,
+        "previous": previous if previous not in shown else None,
+        "shown": shown,
+        "following": following,
+        "footnotes": footnotes,
+        "cited_by": cited_by,
+        **_surroundings(request, resolution, paragraph),
+        "permanent_url": request.build_absolute_uri(paragraph.get_absolute_url()),
+        "citation_zh": citation_zh(resolution, paragraph),
+        "citation_en": citation_en(resolution, paragraph),
+    }
+    return render(request, "resolutions/paragraph_detail.html", context)
+
+
+def _paragraph_gone(request: HttpRequest, resolution: Resolution, slug: str) -> HttpResponse:
+    """410 with the last known text when a correction removed the paragraph; 404 with the resolution otherwise."""
+    eid = _slug_to_eid(slug)
+    last = None
+    for revision in Revision.objects.filter(resolution=resolution).order_by("-created_at", "-pk"):
+        last = next((p for p in revision.snapshot.get("paragraphs", []) if p.get("eid") == eid), None)
+        if last is not None:
+            last = {**last, "revision": revision}
+            break
+    context = {
+        "resolution": resolution,
+        "eid": eid,
+        "last": last,
+        "resolution_url": resolution.get_absolute_url(),
+        **_surroundings(request, resolution),
+    }
+    return render(request, "resolutions/paragraph_gone.html", context, status=410 if last else 404)

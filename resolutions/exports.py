@@ -1,0 +1,172 @@
+"""Akoma Ntoso XML (the UN's AKN4UN profile) for one resolution in one language."""
+from __future__ import annotations
+
+from xml.etree import ElementTree as ET
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+from .models import Body, ParagraphKind, Reference, Resolution
+from .templatetags.reading import Link, Marker, cited_number, place
+from .views import reference_urls
+
+AKN_NS = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
+AKN_LANGUAGES = {"zh": "zho", "en": "eng"}
+# AKN4UN organisation identifiers (the "author" part of a FRBR URI).
+AKN_BODIES = {
+    Body.GENERAL_ASSEMBLY: "unga",
+    Body.HUMAN_RIGHTS_COUNCIL: "unhrc",
+    Body.COMMISSION_ON_HUMAN_RIGHTS: "unchr",
+    Body.ECOSOC: "unecosoc",
+    Body.SECURITY_COUNCIL: "unsc",
+}
+
+ET.register_namespace("", AKN_NS)
+
+
+def akoma_ntoso(request: HttpRequest, symbol: str, language: str) -> HttpResponse:
+    resolution = Resolution.objects.filter(symbol=symbol, language=language).first()
+    if resolution is None:
+        held = Resolution.objects.by_symbol(symbol).filter(language=language).first()
+        if held is None:
+            return HttpResponse("Not held / 档案中没有此决议\n", status=404, content_type="text/plain; charset=utf-8")
+        return redirect("resolution-akn", symbol=held.symbol, language=held.language, permanent=True)
+    body = ET.tostring(resolution_to_akn(resolution, request.build_absolute_uri("/")), encoding="unicode")
+    response = HttpResponse(
+        '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n", content_type="application/akn+xml; charset=utf-8"
+    )
+    filename = f"{resolution.symbol.replace('/', '_')}_{resolution.language}.xml"
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def _frbr_work(resolution: Resolution) -> str:
+    """/akn/un/statement/deliberation/unga/2012-12-20/67-161 (AKN4UN naming)."""
+    author = AKN_BODIES.get(resolution.body, resolution.body.lower())
+    when = resolution.adopted_on.isoformat() if resolution.adopted_on else "0000-00-00"
+    number = cited_number(resolution).replace("/", "-").replace(" ", "")
+    return f"/akn/un/statement/deliberation/{author}/{when}/{number}"
+
+
+def _el(parent: ET.Element, tag: str, text: str | None = None, **attributes: str) -> ET.Element:
+    element = ET.SubElement(parent, f"{{{AKN_NS}}}{tag}", {k.rstrip("_"): v for k, v in attributes.items() if v})
+    if text:
+        element.text = text
+    return element
+
+
+def _inline(parent: ET.Element, text: str, links: list[Link], markers: list[Marker], notes: dict[int, str]) -> None:
+    """Fill <p> with the text, <ref> for each citation and <authorialNote> where each footnote marker sits."""
+    last: ET.Element | None = None
+    for run, what in place(text, links, markers):
+        if isinstance(what, Marker):
+            last = _el(parent, "authorialNote", marker=str(what.number), placement="bottom", eId=f"authorialNote_{what.number}")
+            _el(last, "p", notes.get(what.number, ""))
+        elif isinstance(what, Link):
+            last = _el(parent, "ref", run, href=what.href)
+        elif last is None:
+            parent.text = (parent.text or "") + run
+        else:
+            last.tail = (last.tail or "") + run
+
+
+def resolution_to_akn(resolution: Resolution, site: str) -> ET.Element:
+    """The resolution as an AKN4UN <statement>: meta, preface, preamble, mainBody (paragraphs para_1 …)."""
+    language = AKN_LANGUAGES.get(resolution.language, resolution.language)
+    work = _frbr_work(resolution)
+    expression = f"{work}/{language}@"
+    adopted = resolution.adopted_on.isoformat() if resolution.adopted_on else ""
+    author = "#" + AKN_BODIES.get(resolution.body, resolution.body.lower())
+
+    root = ET.Element(f"{{{AKN_NS}}}akomaNtoso")
+    statement = _el(root, "statement", name="resolution")
+    meta = _el(statement, "meta")
+    identification = _el(meta, "identification", source="#archive")
+    for level, this, uri in (
+        ("FRBRWork", f"{work}/!main", work),
+        ("FRBRExpression", f"{expression}/!main", expression),
+        ("FRBRManifestation", f"{expression}/!main.xml", f"{expression}.akn"),
+    ):
+        frbr = _el(identification, level)
+        _el(frbr, "FRBRthis", value=this)
+        _el(frbr, "FRBRuri", value=uri)
+        if level == "FRBRWork":
+            _el(frbr, "FRBRalias", value=resolution.symbol, name="symbol")
+        _el(frbr, "FRBRdate", date=adopted or "0001-01-01", name="adoption" if level != "FRBRManifestation" else "generation")
+        _el(frbr, "FRBRauthor", href=author if level != "FRBRManifestation" else "#archive")
+        if level == "FRBRWork":
+            _el(frbr, "FRBRcountry", value="un")
+            _el(frbr, "FRBRnumber", value=cited_number(resolution))
+            _el(frbr, "FRBRname", value=resolution.symbol)
+        if level == "FRBRExpression":
+            _el(frbr, "FRBRlanguage", language=language)
+    references = _el(meta, "references", source="#archive")
+    _el(references, "TLCOrganization", eId=author[1:], href=f"/ontology/organization/un/{author[1:]}",
+        showAs=resolution.get_body_display())
+    _el(references, "TLCOrganization", eId="archive", href="/ontology/organization/archive", showAs="Resolution Archive")
+
+    preface = _el(statement, "preface")
+    _el(_el(preface, "p"), "docNumber", resolution.symbol)
+    _el(_el(preface, "p"), "docTitle", resolution.title)
+    if resolution.adopted_on:
+        _el(_el(preface, "p"), "docDate", resolution.adopted_on.isoformat(), date=adopted, refersTo="#adoption")
+    if resolution.committee_report:
+        _el(preface, "p", resolution.committee_report, class_="committeeReport")
+
+    paragraphs = list(resolution.paragraphs.all())
+    footnotes = {f.number: f for f in resolution.footnotes.all()}
+    refs = list(Reference.objects.filter(paragraph__resolution=resolution, footnote=None).select_related("target"))
+    urls = {
+        pk: site.rstrip("/") + url if url.startswith("/") else url
+        for pk, url in reference_urls(refs, resolution.language).items()
+    }
+
+    def fill(parent: ET.Element, paragraph) -> None:
+        links = [
+            Link(r.start, r.end, urls[r.pk], r.target_symbol, r.target_id is None)
+            for r in refs
+            if r.paragraph_id == paragraph.pk
+        ]
+        markers = [
+            Marker(f.offset, f.number, "")
+            for f in footnotes.values()
+            if f.paragraph_id == paragraph.pk and f.offset is not None
+        ]
+        _inline(_el(parent, "p"), paragraph.text, links, markers, {n: f.text for n, f in footnotes.items()})
+
+    preamble = _el(statement, "preamble")
+    if resolution.opening:
+        _el(_el(preamble, "formula", name="enactingFormula"), "p", resolution.opening)
+    for paragraph in paragraphs:
+        if paragraph.kind == ParagraphKind.PREAMBULAR:
+            fill(_el(preamble, "container", name="preambularParagraph", eId=f"preamble__para_{paragraph.number}"), paragraph)
+
+    main = _el(statement, "mainBody")
+    current: ET.Element | None = None
+    for paragraph in paragraphs:
+        if paragraph.kind != ParagraphKind.OPERATIVE:
+            continue
+        if not paragraph.item:
+            current = _el(main, "paragraph", eId=f"para_{paragraph.number}")
+            _el(current, "num", f"{paragraph.number}.")
+            fill(_el(current, "content"), paragraph)
+            continue
+        if current is None or current.get("eId") != f"para_{paragraph.number}":
+            current = _el(main, "paragraph", eId=f"para_{paragraph.number}")
+            _el(current, "num", f"{paragraph.number}.")
+        content = current.find(f"{{{AKN_NS}}}content")
+        if content is not None:  # the paragraph's own words become the intro of its lettered items
+            content.tag = f"{{{AKN_NS}}}intro"
+        item = _el(current, "subparagraph", eId=f"para_{paragraph.number}__subpara_{paragraph.item}")
+        _el(item, "num", f"({paragraph.item})")
+        fill(_el(item, "content"), paragraph)
+
+    annex = [p for p in paragraphs if p.kind == ParagraphKind.ANNEX]
+    if annex:
+        attachments = _el(statement, "attachments")
+        attachment = _el(_el(attachments, "attachment", eId="att_1"), "doc", name="annex")
+        annex_body = _el(attachment, "mainBody")
+        for paragraph in annex:
+            annex_paragraph = _el(annex_body, "paragraph", eId=f"att_1__para_{paragraph.number}")
+            fill(_el(annex_paragraph, "content"), paragraph)
+    return root

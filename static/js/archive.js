@@ -1,0 +1,66 @@
+// Copy-link and cite controls. Loaded from a file (the CSP forbids inline scripts); without it the
+// permanent links and the citation boxes still work, only the copy buttons stay hidden.
+(function () {
+  "use strict";
+
+  function fallbackCopy(text) {
+    var area = document.createElement("textarea");
+    area.value = text;
+    area.setAttribute("readonly", "");
+    area.style.position = "fixed";
+    area.style.opacity = "0";
+    document.body.appendChild(area);
+    area.select();
+    var ok = false;
+    try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+    document.body.removeChild(area);
+    return ok ? Promise.resolve() : Promise.reject(new Error("copy refused"));
+  }
+
+  function copy(text) {
+    if (navigator.clipboard && window.isSecureContext) {
+      return navigator.clipboard.writeText(text).catch(function () { return fallbackCopy(text); });
+    }
+    return fallbackCopy(text);
+  }
+
+  function textToCopy(button) {
+    if (button.dataset.copy) { return button.dataset.copy; }
+    var box = document.getElementById(button.dataset.copyFrom);
+    if (!box) { return ""; }
+    return Array.prototype.map.call(box.querySelectorAll("p"), function (p) {
+      return p.textContent.trim();
+    }).join("\n");
+  }
+
+  function statusFor(button) {
+    var el = button.nextElementSibling;
+    while (el && !el.classList.contains("copy-status")) { el = el.nextElementSibling; }
+    return el;
+  }
+
+  function onClick(event) {
+    var button = event.target.closest("button.copy");
+    if (!button) { return; }
+    var text = textToCopy(button);
+    var status = statusFor(button);
+    copy(text).then(function () {
+      if (status) {
+        status.textContent = "已复制 Copied";
+        status.dataset.copied = text;
+      }
+    }, function () {
+      if (status) {
+        status.textContent = "请手动复制 Copy by hand: " + text;
+        status.dataset.copied = "";
+      }
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    Array.prototype.forEach.call(document.querySelectorAll("button.copy[hidden]"), function (button) {
+      button.hidden = false;
+    });
+    document.addEventListener("click", onClick);
+  });
+})();
