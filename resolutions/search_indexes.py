@@ -1,4 +1,6 @@
 """What Whoosh sees of a paragraph: its text (Chinese bigrams, English stems) and the facets around it."""
+import hashlib
+
 from haystack import indexes
 
 from .models import Paragraph
@@ -20,6 +22,7 @@ class ParagraphIndex(indexes.SearchIndex, indexes.Indexable):
     year = indexes.IntegerField()
     adopted = indexes.IntegerField()
     position = indexes.IntegerField(model_attr="position")
+    text_hash = KeywordField()  # lets check_search_index see an edited text the index missed
 
     def get_model(self):
         return Paragraph
@@ -45,3 +48,10 @@ class ParagraphIndex(indexes.SearchIndex, indexes.Indexable):
         """The adoption date as 20121220, for sorting by date."""
         adopted_on = paragraph.resolution.adopted_on
         return int(adopted_on.strftime("%Y%m%d")) if adopted_on else 0
+
+    def prepare_text_hash(self, paragraph: Paragraph) -> str:
+        return text_hash(paragraph.text)
+
+
+def text_hash(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()

@@ -5,7 +5,7 @@ from django import forms
 
 from ..models import Body, Language, ParagraphKind
 from .query import clean_query
-from .results import MAX_PER_PAGE, Filters
+from .results import Filters
 
 SORTS = [("relevance", "相关度 relevance"), ("date", "日期 date")]
 
@@ -23,7 +23,7 @@ class SearchForm(forms.Form):
     sort = forms.ChoiceField(required=False, choices=SORTS)
     group = forms.BooleanField(required=False)
     page = forms.IntegerField(required=False, min_value=1, max_value=10**6)
-    per_page = forms.IntegerField(required=False, min_value=1, max_value=MAX_PER_PAGE)
+    per_page = forms.IntegerField(required=False, min_value=1, max_value=10**6)  # clamped to MAX_PER_PAGE
 
     def values(self) -> dict:
         """Cleaned values; a field that did not validate is dropped (a bad page number is page 1)."""

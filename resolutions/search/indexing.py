@@ -19,6 +19,7 @@ import fcntl
 import logging
 import os
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
@@ -26,6 +27,7 @@ from django.db import transaction
 from haystack import connections
 
 from ..models import IndexTask, Paragraph
+from ..search_indexes import text_hash
 
 log = logging.getLogger(__name__)
 
@@ -102,3 +104,70 @@ def reindex_resolutions(resolution_ids: set[int]) -> None:
     index = connections["default"].get_unified_index().get_index(Paragraph)
     paragraphs = Paragraph.objects.filter(resolution_id__in=resolution_ids).select_related("resolution")
     backend.replace_documents(index, "resolution_id", sorted(resolution_ids), paragraphs.iterator(chunk_size=2000))
+
+
+def rebuild_index(*, batch_size: int = 5000, progress=None) -> int:
+    """Recreate the whole index from the database in one writer; returns the paragraphs indexed.
+
+    Waits for the writer lock. Tasks already in the outbox when the rebuild starts are covered by it.
+    """
+    backend = connections["default"].get_backend()
+    index = connections["default"].get_unified_index().get_index(Paragraph)
+    with writer_lock(block=True):
+        last_task = IndexTask.objects.order_by("-id").values_list("id", flat=True).first() or 0
+        backend.close_searcher()
+        backend.delete_index()  # removes the directory and creates an empty index
+        writer = backend.index.writer(limitmb=256)
+        count = 0
+        try:
+            for paragraph in index.index_queryset().iterator(chunk_size=batch_size):
+                doc = index.full_prepare(paragraph)
+                doc.pop("boost", None)
+                writer.add_document(**{key: backend._from_python(value) for key, value in doc.items()})
+                count += 1
+                if progress is not None and count % batch_size == 0:
+                    progress(count)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit(optimize=True)
+        IndexTask.objects.filter(id__lte=last_task).delete()
+    drain_index_tasks(block=True)
+    return count
+
+
+@dataclass(frozen=True)
+class IndexDifference:
+    missing: frozenset[int]  # paragraph ids in the database, not in the index
+    stale: frozenset[int]  # paragraph ids in the index, gone from the database
+    changed: frozenset[int]  # in both, but indexed with other values (resolution, kind, position …)
+
+    def __bool__(self) -> bool:
+        return bool(self.missing or self.stale or self.changed)
+
+
+def compare_index() -> tuple[IndexDifference, set[int]]:
+    """What differs between the index and the database, and the resolutions to reindex to repair it."""
+    backend = connections["default"].get_backend()
+    index = connections["default"].get_unified_index().get_index(Paragraph)
+    indexed: dict[int, tuple] = {}
+    searcher = backend.searcher()
+    for fields in searcher.all_stored_fields():
+        indexed[int(fields["django_id"])] = (int(fields["resolution_id"]), fields["kind"], fields["position"], fields.get("verb", ""), fields["symbol"], fields.get("text_hash", ""))
+    in_db: dict[int, tuple] = {}
+    for paragraph in Paragraph.objects.select_related("resolution").iterator(chunk_size=5000):
+        in_db[paragraph.pk] = (paragraph.resolution_id, paragraph.kind, paragraph.position, index.prepare_verb(paragraph), paragraph.resolution.symbol, text_hash(paragraph.text))
+    missing = frozenset(in_db.keys() - indexed.keys())
+    stale = frozenset(indexed.keys() - in_db.keys())
+    changed = frozenset(pk for pk in in_db.keys() & indexed.keys() if in_db[pk] != indexed[pk])
+    resolutions = {in_db[pk][0] for pk in missing | changed} | {indexed[pk][0] for pk in stale | changed}
+    return IndexDifference(missing, stale, changed), resolutions
+
+
+def repair_index() -> tuple[IndexDifference, set[int]]:
+    """Reindex every resolution whose documents differ from the database (through the outbox)."""
+    difference, resolutions = compare_index()
+    for resolution_id in sorted(resolutions):
+        IndexTask.objects.create(resolution_id=resolution_id)
+    drain_index_tasks(block=True)
+    return difference, resolutions

@@ -1,10 +1,12 @@
 """Search finds every paragraph containing the query, and only those, on the real Chinese texts."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from resolutions.models import Paragraph
-from resolutions.search.results import search_paragraphs
+from resolutions.search.results import Filters, kind_label, search_paragraphs
 from resolutions.tests.search_fixtures import DATA, SEED_TEXTS, ingest_file, search_index, search_index_dir  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -32,3 +34,149 @@ def test_every_paragraph_containing_the_query_is_found_and_only_those(seeded, qu
     expected = brute_force(query)
     assert expected  # the seed texts contain each of these words
     assert all_eids(query) == expected
+
+
+def test_traditional_script_query_finds_the_simplified_paragraphs(seeded):
+    assert all_eids("國家防範機制") == brute_force("国家防范机制")
+
+
+def test_quoted_phrase_finds_the_same_paragraphs_as_the_bare_word(seeded):
+    assert all_eids('"国际人道主义法"') == brute_force("国际人道主义法")
+
+
+def test_several_words_are_all_required(seeded):
+    expected = sorted(set(brute_force("酷刑")) & set(brute_force("国家防范机制")))
+    assert all_eids("酷刑 国家防范机制") == expected
+
+
+def test_or_gives_either_and_minus_excludes(seeded):
+    assert all_eids("受教育权 OR 国家防范机制") == sorted(set(brute_force("受教育权")) | set(brute_force("国家防范机制")))
+    assert all_eids("酷刑 -国家防范机制") == sorted(set(brute_force("酷刑")) - set(brute_force("国家防范机制")))
+
+
+def test_single_character_query_finds_every_paragraph_with_that_character(seeded):
+    assert all_eids("刑") == brute_force("刑")
+
+
+def test_facets_count_the_matching_paragraphs(seeded):
+    paragraphs = [p for p in Paragraph.objects.select_related("resolution") if "人权" in p.text]
+    outcome = search_paragraphs("人权", facets=True)
+    facets = outcome.facets
+    assert outcome.total == len(paragraphs)
+    assert dict(facets["kind"]) == {k: sum(p.kind == k for p in paragraphs) for k in {p.kind for p in paragraphs}}
+    assert dict(facets["body"]) == {b: sum(p.resolution.body == b for p in paragraphs) for b in {p.resolution.body for p in paragraphs}}
+    assert dict(facets["language"]) == {"zh": len(paragraphs)}
+    years = {str(p.resolution.adopted_on.year) for p in paragraphs}
+    assert dict(facets["year"]) == {y: sum(str(p.resolution.adopted_on.year) == y for p in paragraphs) for y in years}
+
+
+def test_filters_narrow_to_kind_body_and_years(seeded):
+    operative = [e for e in brute_force("人权") if " op" in e]
+    assert all_eids("人权", filters=Filters(kind="operative")) == operative
+    hrc = [e for e in brute_force("人权") if e.startswith("A/HRC/")]
+    assert all_eids("人权", filters=Filters(body="HRC")) == hrc
+    year = seeded[1].adopted_on.year
+    ga = [e for e in brute_force("人权") if e.startswith("A/RES/67/161")]
+    assert all_eids("人权", filters=Filters(year_from=year, year_to=year)) == ga
+
+
+def test_verb_facet_and_filter_use_the_opening_verb(seeded):
+    decides = sorted(f"{p.resolution.symbol} {p.eid}" for p in Paragraph.objects.select_related("resolution") if "酷刑" in p.text and p.text.startswith("决定"))
+    assert decides
+    assert all_eids("酷刑", filters=Filters(verb="决定")) == decides
+
+
+def test_sort_by_date_puts_the_newest_resolution_first(seeded):
+    newest = max(seeded, key=lambda r: r.adopted_on)
+    outcome = search_paragraphs("人权", sort="date", per_page=5)
+    assert outcome.hits[0].resolution == newest
+    assert [h.paragraph.position for h in outcome.hits] == sorted(h.paragraph.position for h in outcome.hits)
+
+
+def test_pages_partition_the_results(seeded):
+    expected = brute_force("酷刑")
+    seen = []
+    outcome = search_paragraphs("酷刑", per_page=7)
+    for page in range(1, outcome.num_pages + 1):
+        seen += [f"{h.resolution.symbol} {h.paragraph.eid}" for h in search_paragraphs("酷刑", per_page=7, page=page).hits]
+    assert sorted(seen) == expected and len(seen) == len(set(seen))
+    assert search_paragraphs("酷刑", per_page=7, page=999).page == outcome.num_pages
+
+
+def test_grouped_results_list_each_resolution_once_with_its_paragraphs(seeded):
+    outcome = search_paragraphs("人权理事会", group=True)
+    grouped = sorted(f"{g.resolution.symbol} {h.paragraph.eid}" for g in outcome.groups for h in g.hits)
+    assert grouped == brute_force("人权理事会")
+    assert outcome.total_groups == len({e.split()[0] for e in grouped}) == len(outcome.groups)
+
+
+def test_english_queries_are_stemmed_in_english_texts(search_index):
+    ingest_file(DATA / "A_RES_78_171.txt")
+    stems = sorted(
+        f"{p.resolution.symbol} {p.eid}" for p in Paragraph.objects.select_related("resolution")
+        if re.search(r"\burg(e|es|ed|ing)\b", p.text, re.IGNORECASE)
+    )
+    assert stems
+    assert all_eids("urging") == stems
+    assert all_eids('"urging"') == []
+
+
+def test_search_page_shows_paragraph_results_with_highlights_and_permalinks(seeded, client):
+    response = client.get("/search/", {"q": "国家防范机制"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    first = search_paragraphs("国家防范机制").hits[0]
+    assert first.paragraph.get_absolute_url() in html
+    assert "<mark>国家防范机制</mark>" in html
+    assert kind_label(first.paragraph) in html
+    assert f"共 <strong>{len(brute_force('国家防范机制'))}</strong> 段" in html
+
+
+def test_api_lists_results_with_the_documented_fields(seeded, client):
+    data = client.get("/api/search", {"q": "受教育权", "per_page": 2}).json()
+    assert data["count"] == len(brute_force("受教育权"))
+    assert data["per_page"] == 2 and data["page"] == 1
+    first = data["results"][0]
+    assert set(first) >= {"symbol", "language", "eid", "kind", "number", "url", "snippet", "score"}
+    paragraph = Paragraph.objects.get(resolution__symbol=first["symbol"], eid=first["eid"])
+    assert first["url"] == "http://testserver" + paragraph.get_absolute_url()
+    assert "<mark>受教育权</mark>" in first["snippet"]
+    assert client.get("/api/search", {"q": "受教育权", "per_page": 500}).json()["per_page"] == 100
+
+
+@pytest.mark.parametrize("query", ["A/HRC/RES/45/32", "a/hrc/res/45/32", "45/32"])
+def test_a_bare_symbol_goes_straight_to_the_resolution(seeded, client, query):
+    response = client.get("/search/", {"q": query})
+    assert response.status_code == 302
+    assert response["Location"] == seeded[0].get_absolute_url()
+
+
+ODD_INPUTS = ["", "人", "人" * 500, '"国家', "AND", "OR", "NOT", "*", "?", "~", "()", ":", "\x00\x01\x1b", "😀", "人权 OR", "-", "--人权", "NOT NOT"]
+
+
+@pytest.mark.parametrize("query", ODD_INPUTS)
+def test_odd_input_never_errors(seeded, client, query):
+    for path in ("/search/", "/api/search"):
+        response = client.get(path, {"q": query, "page": "99999", "per_page": "abc", "year_from": "x"})
+        assert response.status_code == 200, (path, query)
+
+
+def test_highlights_escape_markup_from_the_text(search_index, client):
+    resolution = seeded_markup()
+    response = client.get("/search/", {"q": "国家防范机制"})
+    html = response.content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<script>alert(1)" not in html
+    assert resolution.paragraphs.get().get_absolute_url() in html
+
+
+def seeded_markup():
+    import datetime
+
+    from resolutions.models import Resolution
+    from resolutions.search.indexing import schedule_reindex
+
+    resolution = Resolution.objects.create(symbol="A/RES/99/1", language="zh", body="GA", session="99", number="1", title="<b>t</b>", adopted_on=datetime.date(2024, 1, 1))
+    Paragraph.objects.create(resolution=resolution, kind="operative", position=1, number=1, eid="op1", text="决定<script>alert(1)</script>设立国家防范机制 onerror=x &lt;")
+    schedule_reindex(resolution.pk)
+    return resolution

@@ -1,0 +1,104 @@
+"""The pure parts of search: folding, bigrams, query syntax, opening verbs, highlighting."""
+from __future__ import annotations
+
+import pytest
+
+from resolutions.search.analysis import BigramTokenizer, fold, fold_with_offsets, opening_verb
+from resolutions.search.query import MAX_QUERY_LENGTH, Clause, parse_query, symbol_in
+from resolutions.search.results import highlight
+
+
+def test_traditional_and_full_width_text_folds_to_simplified_half_width():
+    assert fold("國家防範機制") == "国家防范机制"
+    assert fold("Ａ／ＲＥＳ／６７／１６１") == "a/res/67/161"
+
+
+def test_folding_a_substring_gives_a_substring_of_the_folded_text():
+    text = "還回顧《禁止酷刑公約》第 1 條"
+    folded = fold(text)
+    for start in range(len(text)):
+        for end in range(start + 1, len(text) + 1):
+            assert fold(text[start:end]) in folded
+
+
+def test_offsets_point_back_into_the_original_text():
+    folded, offsets = fold_with_offsets("第１條")
+    assert folded == "第1条"
+    assert offsets == [0, 1, 2]
+
+
+def test_a_chinese_run_becomes_overlapping_bigrams_then_its_last_character():
+    tokens = [(t.text, t.pos) for t in BigramTokenizer()("国家防范机制，A/HRC/44/37", positions=True)]
+    assert tokens == [("国家", 0), ("家防", 1), ("防范", 2), ("范机", 3), ("机制", 4), ("制", 5),
+                      ("a", 6), ("hrc", 7), ("44", 8), ("37", 9)]
+
+
+def test_query_mode_gives_bigrams_only():
+    assert [t.text for t in BigramTokenizer()("有辱人格", mode="query")] == ["有辱", "辱人", "人格"]
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "verb"),
+    [
+        ("决定继续审议这一问题。", "zh", "决定"),
+        ("又请秘书长向大会第六十八届会议提交报告，", "zh", "请"),
+        ("强烈谴责任何形式的酷刑，", "zh", "谴责"),
+        ("吁请所有国家全面执行绝对禁止酷刑的规定，", "zh", "吁请"),
+        ("深为关切地注意到……", "zh", "深为关切"),
+        ("还回顾禁止酷刑是强制性国际法准则，", "zh", "回顾"),
+        ("重申不得对任何人实施酷刑，", "zh", "重申"),
+        ("满意地注意到已有国家批准公约，", "zh", "满意地注意到"),
+        ("Also decides to continue its consideration of the question", "en", "decides"),
+        ("Strongly condemns all forms of torture", "en", "condemns"),
+        ("Urges Member States to continue to meet their obligations", "en", "urges"),
+        ("Recalling its resolution 76/130 of 16 December 2021", "en", "recalling"),
+    ],
+)
+def test_opening_verb_drops_adverbs_and_names_what_the_paragraph_does(text, language, verb):
+    assert opening_verb(text, language) == verb
+
+
+def test_query_syntax_and_or_phrase_exclusion():
+    parsed = parse_query('受教育权 "能力建设" 谴责 OR 遗憾 -死刑 NOT 酷刑')
+    assert parsed.clauses == (
+        Clause(("受教育权",)),
+        Clause(("能力建设",)),
+        Clause(("谴责", "遗憾")),
+        Clause(("死刑",), negated=True),
+        Clause(("酷刑",), negated=True),
+    )
+
+
+@pytest.mark.parametrize("raw", ["", " ", '"', '"未闭合', "AND", "OR", "NOT", "*", "?", "~", "()", ":", "\x00\x07", "😀", "-"])
+def test_odd_input_parses_without_error(raw):
+    parsed = parse_query(raw)
+    assert all(clause.alternatives for clause in parsed.clauses)
+
+
+def test_unbalanced_quote_reads_the_rest_as_a_phrase():
+    assert parse_query('"国家防范').clauses == (Clause(("国家防范",)),)
+
+
+def test_long_queries_are_cut_to_the_documented_maximum():
+    assert len(parse_query("人" * 500).text) == MAX_QUERY_LENGTH == 200
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [("A/RES/67/161", ("symbol", "A/RES/67/161")), ("a/hrc/res/45/32", ("symbol", "A/HRC/RES/45/32")),
+     ("67/161", ("short", "67/161")), ("６７／１６１", ("short", "67/161")), ("受教育权", None), ("A/HRC/44/37", None)],
+)
+def test_bare_symbols_are_recognised(query, found):
+    assert symbol_in(query) == found
+
+
+def test_highlight_escapes_markup_before_marking():
+    snippet = highlight('谴责<script>alert("x")</script>酷刑 & 有辱人格待遇', ["酷刑", "有辱人格"], "zh")
+    assert str(snippet) == (
+        '谴责&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;<mark>酷刑</mark> &amp; <mark>有辱人格</mark>待遇'
+    )
+
+
+def test_highlight_marks_traditional_queries_in_simplified_text_and_english_stems():
+    assert str(highlight("建立国家防范机制。", ["國家防範機制"], "zh")) == "建立<mark>国家防范机制</mark>。"
+    assert str(highlight("Urges States; further urged", ["urging"], "en")) == "<mark>Urges</mark> States; further <mark>urged</mark>"
