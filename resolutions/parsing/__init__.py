@@ -9,7 +9,20 @@ from .document import (
     ParsedReference,
     ParsedResolution,
     ParseError,
+    SourceError,
 )
+from .structure import parse_lines
+
+
+def parse_resolution(text: str, *, source_name: str = "") -> ParsedResolution:
+    """Parse the text of one resolution (as PDF extraction gives it); raise ParseError if it is not one."""
+    try:
+        return parse_lines(text, source_name=source_name)
+    except ParseError:
+        raise
+    except (ValueError, IndexError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+        raise ParseError(f"The text could not be parsed: {exc}", line=None) from exc
+
 
 __all__ = [
     "Adoption",
@@ -21,4 +34,6 @@ __all__ = [
     "ParsedReference",
     "ParsedResolution",
     "ParseError",
+    "SourceError",
+    "parse_resolution",
 ]

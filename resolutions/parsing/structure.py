@@ -1,0 +1,698 @@
+"""From clean lines to a ParsedResolution: masthead, preamble, operative paragraphs, items, footnotes, closing."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from . import text as t
+from .document import (
+    Adoption,
+    Body,
+    FootnoteMarker,
+    Kind,
+    ParsedFootnote,
+    ParsedParagraph,
+    ParsedResolution,
+    ParseError,
+)
+from .references import find_references, resolution_symbol
+
+# The numbered title line: "45/32. 加强人权领域的技术合作和能力建设", "78/171. Persons with albinism".
+TITLE_RE = re.compile(r"^\s*(?P<session>\d{1,4})/(?P<number>\d{1,4})\s*[.．]\s*(?P<title>\S.*)$")
+# The opening formula after the title: "The General Assembly,", "大会，", "人权理事会，".
+OPENING_RE = re.compile(
+    r"^\s*(?P<opening>(?:The\s+)?(?:General Assembly|Human Rights Council|Commission on Human Rights"
+    r"|Economic and Social Council|Security Council)\s*,"
+    r"|(?:大会|人权理事会|人权委员会|经济及社会理事会|安全理事会)\s*[，,])\s*$"
+)
+OPENING_BODIES = {
+    "General Assembly": Body.GENERAL_ASSEMBLY,
+    "大会": Body.GENERAL_ASSEMBLY,
+    "Human Rights Council": Body.HUMAN_RIGHTS_COUNCIL,
+    "人权理事会": Body.HUMAN_RIGHTS_COUNCIL,
+    "Commission on Human Rights": Body.COMMISSION_ON_HUMAN_RIGHTS,
+    "人权委员会": Body.COMMISSION_ON_HUMAN_RIGHTS,
+    "Economic and Social Council": Body.ECOSOC,
+    "经济及社会理事会": Body.ECOSOC,
+    "Security Council": Body.SECURITY_COUNCIL,
+    "安全理事会": Body.SECURITY_COUNCIL,
+}
+# An operative paragraph number opening a line: "1.", " 12. 决定", "10. Calls upon".
+OPERATIVE_NUMBER_RE = re.compile(r"^\s*(?P<number>\d{1,3})\s*[.．](?=\s|$)\s*")
+# A lettered item opening a line: "(a) ", "(b)", "（c）".
+ITEM_RE = re.compile(r"^\s*[(（](?P<letter>[a-z]{1,2})[)）]\s*")
+# An adoption date: "19 December 2023", "2020 年 10 月 7 日".
+DATE_EN_RE = re.compile(
+    r"\b(?P<day>\d{1,2})\s+(?P<month>January|February|March|April|May|June|July|August|September|October"
+    r"|November|December)\s+(?P<year>\d{4})\b"
+)
+DATE_ZH_RE = re.compile(r"(?P<year>\d{4})\s*年\s*(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日")
+MONTHS = "January February March April May June July August September October November December".split()
+# The meeting on the closing lines: "50th plenary meeting", "第 60 次全体会议", "第 38 次会议".
+MEETING_EN_RE = re.compile(r"^\s*(?P<meeting>(?P<number>\d{1,4})(?:st|nd|rd|th)\s+(?:plenary\s+)?meeting)\s*$")
+MEETING_ZH_RE = re.compile(r"^\s*(?P<meeting>第\s*(?P<number>\d{1,4})\s*次(?:全体)?会议)\s*$")
+# How it was adopted, when the text says: "[未经表决获得通过。]", "Adopted without a vote.",
+# "[by a recorded vote of 120 to 10, with 40 abstentions]", "以 120 票对 10 票、40 票弃权的记录表决通过".
+WITHOUT_VOTE_RE = re.compile(r"未经表决获得通过|未经表决通过|adopted without a vote|without a vote", re.I)
+RECORDED_VOTE_EN_RE = re.compile(
+    r"(?:recorded\s+)?vote\s+of\s+(?P<yes>\d+)\s+to\s+(?P<no>\d+)(?:,?\s+with\s+(?P<abstain>\d+)\s+abstentions?)?", re.I
+)
+RECORDED_VOTE_ZH_RE = re.compile(r"以\s*(?P<yes>\d+)\s*票(?:赞成)?对\s*(?P<no>\d+)\s*票(?:反对)?[、，,]\s*(?P<abstain>\d+)\s*票弃权")
+AGENDA_EN_RE = re.compile(r"^\s*Agenda items?\s+(?P<item>[\d\s(),a-z]+?)\s*$")
+AGENDA_ZH_RE = re.compile(r"^\s*议程项目\s*(?P<item>[\d\s(),a-z和、]+?)\s*$")
+COMMITTEE_REPORT_RE = re.compile(r"(?:report of the [\w\s]+?Committee|委员会的报告)\s*[(（](?P<report>A/[\w./]+?)(?:,\s*para[^)]*)?[)）]")
+JOB_LINE_RE = re.compile(r"\b(?P<job>\d{2}-\d{5})\s*\([A-Z]\)")
+SYMBOL_LINE_RE = re.compile(r"\b(?P<symbol>[AES]/(?:[A-Z][\w.]*/)*RES/[\w./()-]+)")
+SESSION_ZH_RE = re.compile(r"第(?P<session>[一二三四五六七八九十百零]+)届(?:特别)?会议")
+ADOPTED_ZH_RE = re.compile(r"(?:大会|理事会|委员会)\s*(?P<date>\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*通过")
+ADOPTED_EN_RE = re.compile(r"adopted by the [\w ]+? on\s+(?P<date>\d{1,2}\s+\w+\s+\d{4})", re.I)
+ANNEX_RE = re.compile(r"^\s*(?:Annex(?:\s+[IVX]+)?|附件(?:[一二三四五六七八九十]+)?)\s*$")
+# A footnote marker or footnote number alone on a line.
+DIGITS_LINE_RE = re.compile(r"^\s*(?P<n>\d{1,3})\s*$")
+FOOTNOTE_START_RE = re.compile(r"^\s*(?P<n>\d{1,3})(?:\s+(?P<text>\S.*))?\s*$")
+TERMINAL_RE = re.compile(r"[,;:.，；：。]\s*$")
+ROMAN_RE = re.compile(r"^[ivx]+$")
+
+
+@dataclass
+class _Line:
+    index: int  # 0-based line number in the input
+    text: str
+    block_start: bool  # a new block begins here (blank line or indentation before it)
+    after_break: bool = False  # furniture or a footnote block was removed just before it
+
+
+@dataclass
+class _Para:
+    kind: Kind
+    number: int
+    item: str = ""
+    text: str = ""
+    markers: list[FootnoteMarker] = field(default_factory=list)
+    line: int = 0
+
+
+@dataclass
+class _Footnote:
+    number: int
+    text: str
+    line: int
+
+
+def chinese_numeral(text: str) -> int:
+    """四十五 -> 45, 六十七 -> 67, 十 -> 10."""
+    digits = {"零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+    total, current = 0, 0
+    for char in text:
+        if char in digits:
+            current = digits[char]
+        elif char == "十":
+            total += (current or 1) * 10
+            current = 0
+        elif char == "百":
+            total += (current or 1) * 100
+            current = 0
+    return total + current
+
+
+def _date(text: str) -> date | None:
+    match = DATE_ZH_RE.search(text)
+    if match:
+        return _safe_date(int(match["year"]), int(match["month"]), int(match["day"]))
+    match = DATE_EN_RE.search(text)
+    if match:
+        return _safe_date(int(match["year"]), MONTHS.index(match["month"]) + 1, int(match["day"]))
+    return None
+
+
+def _safe_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def parse_lines(raw: str, *, source_name: str = "") -> ParsedResolution:
+    text = t.normalise(raw)
+    lines = text.split("\n")
+    nonblank = [i for i, line in enumerate(lines) if line.strip()]
+    if not nonblank:
+        raise ParseError("The text is empty.", line=1, excerpt="")
+    language = "zh" if t.cjk_share(text) > 0.2 else "en"
+
+    title_index = next((i for i in nonblank if TITLE_RE.match(lines[i])), None)
+    if title_index is None:
+        first = nonblank[0]
+        raise ParseError(
+            "No numbered title line (like '45/32. Title') was found: this is not a resolution.",
+            line=first + 1,
+            excerpt=lines[first].strip()[:80],
+        )
+    opening_index = next((i for i in nonblank if i > title_index and OPENING_RE.match(lines[i])), None)
+    if opening_index is None or opening_index - title_index > 12:
+        raise ParseError(
+            "The opening formula ('The General Assembly,' / '大会，') does not follow the title.",
+            line=title_index + 1,
+            excerpt=lines[title_index].strip()[:80],
+        )
+    title_match = TITLE_RE.match(lines[title_index])
+    title = title_match["title"]
+    for i in range(title_index + 1, opening_index):
+        title = t.join(title, lines[i])
+    title = t.squeeze_spaces(title)
+    opening = lines[opening_index].strip()
+    opening_name = re.sub(r"^The\s+|\s*[,，]$", "", opening)
+    body = OPENING_BODIES.get(opening_name, Body.GENERAL_ASSEMBLY)
+    session, number = title_match["session"], title_match["number"]
+
+    masthead = [line.strip() for line in lines[:title_index] if line.strip()]
+    meta = _masthead(masthead, language)
+    symbol = meta.pop("symbol", "") or resolution_symbol(body, session, number)
+    if not symbol and source_name:
+        symbol = re.sub(r"\.\w+$", "", source_name).replace("_", "/")
+
+    body_lines, closing, annex_lines = _split_closing(lines, opening_index + 1, language)
+    meta.update(_closing(closing, language))
+
+    parser = _BodyParser(lines, language=language, symbol=symbol, title=title)
+    paragraphs, footnotes, warnings = parser.parse(body_lines, annex_lines)
+    if not any(p.kind == Kind.OPERATIVE for p in paragraphs):
+        raise ParseError(
+            "No operative paragraphs (numbered '1.', '2.' …) were found.",
+            line=opening_index + 1,
+            excerpt=opening,
+        )
+    return _assemble(
+        symbol=symbol,
+        language=language,
+        body=body,
+        session=session,
+        number=number,
+        title=title,
+        opening=opening,
+        meta=meta,
+        paragraphs=paragraphs,
+        footnotes=footnotes,
+        warnings=warnings,
+    )
+
+
+def _masthead(lines: list[str], language: str) -> dict:
+    meta: dict = {}
+    joined = " ".join(lines)
+    for line in lines:
+        match = SYMBOL_LINE_RE.search(line)
+        if match and "symbol" not in meta:
+            meta["symbol"] = match["symbol"].rstrip(".")
+    for index, line in enumerate(lines):
+        match = AGENDA_EN_RE.match(line) or AGENDA_ZH_RE.match(line)
+        if match:
+            item = match["item"].strip()
+            following = []
+            for nxt in lines[index + 1 :]:
+                if re.search(r"Resolution adopted|通过的决议|决议$|^\[", nxt) or len(following) >= (3 if language == "en" else 1):
+                    break
+                following.append(nxt)
+            agenda_title = ""
+            for piece in following:
+                agenda_title = t.join(agenda_title, piece)
+            meta["agenda_item"] = t.squeeze_spaces(f"{item} {agenda_title}")
+    match = COMMITTEE_REPORT_RE.search(joined)
+    if match:
+        meta["committee_report"] = match["report"]
+    match = JOB_LINE_RE.search(joined)
+    if match:
+        meta["job_number"] = match["job"]
+    else:
+        barcode = re.search(r"\*(\d{2})(\d{5})\*", joined)
+        if barcode:
+            meta["job_number"] = f"{barcode[1]}-{barcode[2]}"
+    match = ADOPTED_EN_RE.search(joined) or ADOPTED_ZH_RE.search(joined)
+    if match:
+        meta["adopted_on"] = _date(match["date"])
+    return meta
+
+
+def _split_closing(lines: list[str], start: int, language: str) -> tuple[list[int], list[str], list[int]]:
+    """Body line indexes, the closing lines (date, meeting, adoption), and the annex line indexes."""
+    meeting_re = MEETING_EN_RE if language == "en" else MEETING_ZH_RE
+    meeting_at = None
+    for i in range(start, len(lines)):
+        if meeting_re.match(lines[i]):
+            meeting_at = i
+            break
+    if meeting_at is None:
+        return list(range(start, len(lines))), [], []
+    begin = meeting_at
+    # The date may sit just before the meeting line (Chinese) or just after it (English).
+    back = meeting_at - 1
+    while back > start and not lines[back].strip():
+        back -= 1
+    if back > start and re.fullmatch(r"\s*" + DATE_ZH_RE.pattern + r"\s*", lines[back]):
+        begin = back
+    end = meeting_at + 1
+    closing = [lines[i].strip() for i in range(begin, meeting_at + 1)]
+    while end < len(lines):
+        line = lines[end].strip()
+        if not line:
+            end += 1
+            continue
+        if _date(line) and len(line) < 24 or WITHOUT_VOTE_RE.search(line) or RECORDED_VOTE_EN_RE.search(line) or RECORDED_VOTE_ZH_RE.search(line):
+            closing.append(line)
+            end += 1
+            continue
+        break
+    annex_start = next((i for i in range(end, len(lines)) if ANNEX_RE.match(lines[i])), None)
+    annex = list(range(annex_start, len(lines))) if annex_start is not None else []
+    return list(range(start, begin)), closing, annex
+
+
+def _closing(closing: list[str], language: str) -> dict:
+    meta: dict = {}
+    joined = " ".join(closing)
+    for line in closing:
+        match = MEETING_EN_RE.match(line) or MEETING_ZH_RE.match(line)
+        if match:
+            meta["meeting"] = t.squeeze_spaces(match["meeting"])
+            meta["meeting_number"] = int(match["number"])
+        elif _date(line) and "adopted_on_closing" not in meta:
+            meta["adopted_on_closing"] = _date(line)
+    if WITHOUT_VOTE_RE.search(joined):
+        meta["adoption"] = Adoption.WITHOUT_VOTE
+    vote = RECORDED_VOTE_EN_RE.search(joined) or RECORDED_VOTE_ZH_RE.search(joined)
+    if vote:
+        meta["adoption"] = Adoption.RECORDED_VOTE
+        meta["votes_for"] = int(vote["yes"])
+        meta["votes_against"] = int(vote["no"])
+        meta["votes_abstaining"] = int(vote["abstain"]) if vote["abstain"] else None
+    return meta
+
+
+class _BodyParser:
+    """Walks the body lines once: drops furniture, lifts footnote blocks, finds markers, cuts paragraphs."""
+
+    def __init__(self, lines: list[str], *, language: str, symbol: str, title: str) -> None:
+        self.lines = lines
+        self.language = language
+        self.symbol = symbol
+        self.title = t.squeeze_spaces(title)
+        body_text = [line for line in lines if line.strip()]
+        blank_share = 1 - len(body_text) / max(1, len(lines))
+        # The Chinese extractions put a blank line after every line: there, indentation marks a new block.
+        self.indent_mode = language == "zh" and blank_share > 0.35
+
+    # -- page furniture ---------------------------------------------------------------------------
+    def is_anchor(self, line: str) -> bool:
+        """A header or footer line: the symbol, a page number, a job number, a barcode."""
+        s = t.squeeze_spaces(t.RECYCLE_RE.sub("", t.BARCODE_RE.sub("", line)))
+        if not s:
+            return bool(line.strip()) and line.strip() != s
+        if t.PAGE_NUMBER_RE.match(s) or t.JOB_NUMBER_RE.match(s):
+            page = t.PAGE_NUMBER_RE.match(s)
+            return not page or int(page["page"]) <= int(page["pages"])
+        if re.fullmatch(r"\d{1,3}/\d{1,3}\s+\d{2}-\d{5}|\d{2}-\d{5}\s+\d{1,3}/\d{1,3}", s):
+            return True
+        if self.symbol and (s == self.symbol or s.startswith(self.symbol + " ") or s.endswith(" " + self.symbol)):
+            return True
+        return bool(re.fullmatch(r"[AES]/(?:[A-Z][\w.]*/)*RES/\d+/\d+", s))
+
+    def is_title_like(self, line: str) -> bool:
+        s = t.squeeze_spaces(line)
+        if not s or OPERATIVE_NUMBER_RE.match(s) or ITEM_RE.match(s) or DIGITS_LINE_RE.match(s):
+            return False
+        return s in self.title or s in self.running_lines
+
+    def furniture(self, indexes: list[int]) -> set[int]:
+        """Line indexes that are page furniture: anchors and the running-title lines around them."""
+        anchors = [i for i in indexes if self.is_anchor(self.lines[i])]
+        near: dict[str, int] = {}
+        position = {i: k for k, i in enumerate(indexes)}
+        for a in anchors:
+            k = position[a]
+            for j in indexes[max(0, k - 5) : k + 6]:
+                s = t.squeeze_spaces(self.lines[j])
+                if s:
+                    near[s] = near.get(s, 0) + 1
+        self.running_lines = {s for s, count in near.items() if count >= 2 and len(s) > 3}
+        dropped: set[int] = set(anchors)
+        for a in anchors:
+            k = position[a]
+            for step in (-1, 1):
+                j = k + step
+                seen = 0
+                while 0 <= j < len(indexes) and seen < 5:
+                    line = self.lines[indexes[j]]
+                    if not line.strip() or indexes[j] in dropped:
+                        j += step
+                        continue
+                    if self.is_anchor(line) or self.is_title_like(line):
+                        dropped.add(indexes[j])
+                        seen += 1
+                        j += step
+                        continue
+                    break
+        return dropped
+
+    # -- the walk ---------------------------------------------------------------------------------
+    def parse(self, body: list[int], annex: list[int]):
+        dropped = self.furniture(body + annex)
+        footnotes, footnote_lines = self.footnote_blocks(body + annex, dropped)
+        skip = dropped | footnote_lines
+        self.defined = {f.number: f.line for f in footnotes}
+        stream = self.stream(body, skip)
+        paragraphs, warnings = self.paragraphs(stream)
+        if annex:
+            paragraphs += self.annex_paragraphs(self.stream(annex[1:], skip))
+        cited = {m.number for p in paragraphs for m in p.markers}
+        for footnote in footnotes:
+            if footnote.number not in cited:
+                warnings.append(f"footnote {footnote.number} is not cited by any paragraph")
+        return paragraphs, footnotes, warnings
+
+    def footnote_blocks(self, indexes: list[int], dropped: set[int]) -> tuple[list[_Footnote], set[int]]:
+        footnotes: list[_Footnote] = []
+        taken: set[int] = set()
+        k = 0
+        while k < len(indexes):
+            i = indexes[k]
+            if not t.FOOTNOTE_RULE_RE.match(self.lines[i]):
+                if not self._ruleless_footnote(indexes, k, footnotes):
+                    k += 1
+                    continue
+            else:
+                taken.add(i)
+                k += 1
+            current: _Footnote | None = None
+            pending_number: int | None = None
+            while k < len(indexes):
+                i = indexes[k]
+                line = self.lines[i]
+                if i in dropped:
+                    k += 1
+                    if current is not None or pending_number is not None:
+                        break  # the page ended: the block is over
+                    continue
+                if not line.strip():
+                    taken.add(i)
+                    k += 1
+                    continue
+                expected = (footnotes[-1].number + 1) if footnotes else 1
+                start = FOOTNOTE_START_RE.match(line)
+                if pending_number is not None:
+                    current = _Footnote(pending_number, line.strip(), i)
+                    footnotes.append(current)
+                    pending_number = None
+                elif start and int(start["n"]) in (expected, expected + 1) and (
+                    start["text"] or current is None or self._ends_footnote(current.text)
+                ):
+                    if start["text"]:
+                        current = _Footnote(int(start["n"]), start["text"].strip(), i)
+                        footnotes.append(current)
+                    else:
+                        pending_number = int(start["n"])
+                elif current is not None and not self._ends_footnote(current.text) or (
+                    current is not None and self.language == "en" and not OPERATIVE_NUMBER_RE.match(line)
+                ):
+                    current.text = t.join(current.text, line)
+                else:
+                    break  # back to running text (Chinese footnotes end with 。)
+                taken.add(i)
+                k += 1
+        for footnote in footnotes:
+            footnote.text = t.squeeze_spaces(footnote.text)
+        return footnotes, taken
+
+    def _ruleless_footnote(self, indexes: list[int], k: int, footnotes: list[_Footnote]) -> bool:
+        """A footnote printed without its rule, right after the line whose glued marker cites it (45/32):
+        "…的必要性；1" then "1 另见 A/HRC/44/37。"."""
+        start = FOOTNOTE_START_RE.match(self.lines[indexes[k]])
+        expected = (footnotes[-1].number + 1) if footnotes else 1
+        if not start or not start["text"] or int(start["n"]) != expected:
+            return False
+        previous = next((self.lines[j] for j in reversed(indexes[:k]) if self.lines[j].strip()), "")
+        return bool(re.search(rf"(?<!\d){expected}\s*$", previous)) and not OPERATIVE_NUMBER_RE.match(self.lines[indexes[k]])
+
+    def _ends_footnote(self, text: str) -> bool:
+        return self.language == "zh" and text.rstrip().endswith("。")
+
+    def stream(self, indexes: list[int], skip: set[int]) -> list[_Line]:
+        out: list[_Line] = []
+        blank = True
+        broken = False
+        previous_marker = False
+        for i in indexes:
+            line = self.lines[i]
+            if i in skip:
+                broken = True
+                continue
+            if not line.strip():
+                blank = True
+                continue
+            clean = t.RECYCLE_RE.sub("", t.BARCODE_RE.sub("", line))
+            if not clean.strip():
+                continue
+            if self.indent_mode:
+                start = clean[:1].isspace() and not previous_marker
+            else:
+                start = blank
+            lead = clean[: len(clean) - len(clean.lstrip())]
+            out.append(_Line(i, lead + t.squeeze_spaces(clean), start, broken))
+            previous_marker = bool(DIGITS_LINE_RE.match(clean))
+            blank = False
+            broken = False
+        return out
+
+    # -- markers ----------------------------------------------------------------------------------
+    def take_markers(self, text: str, line: _Line, state: dict) -> tuple[str, list[tuple[int, int]]]:
+        """Remove footnote markers from one line; return the text and (position, number) pairs."""
+        found: list[tuple[int, int]] = []
+        own = DIGITS_LINE_RE.match(text)
+        if own:
+            n = int(own["n"])
+            if n in self.defined and (n == state["next"] or n < state["next"]):
+                if n == state["next"]:
+                    state["next"] += 1
+                return "", [(0, n)]
+            return text, []
+        position = 0
+        while True:
+            n = state["next"]
+            if n not in self.defined or self.defined[n] < line.index:
+                break
+            match = self._find_marker(text, n, position)
+            if match is None:
+                break
+            start, end = match
+            text = text[:start] + text[end:]
+            if text[start - 1 : start] == " " and text[start : start + 1] in (" ", ""):
+                text = text[: start - 1] + text[start:]
+                start -= 1
+            elif text[start - 1 : start] == " ":
+                start -= 1
+            found.append((start, n))
+            position = start
+            state["next"] += 1
+        return text, found
+
+    def _find_marker(self, text: str, n: int, position: int) -> tuple[int, int] | None:
+        digits = str(n)
+        best = None
+        for match in re.finditer(rf"(?<!\d){re.escape(digits)}(?!\d)|\d+{re.escape(digits)}(?!\d)", text[position:]):
+            start = position + match.start()
+            end = position + match.end()
+            token = match.group()
+            if token != digits:
+                span = self._glued_to_number(text, start, end, digits)
+                if span:
+                    return span
+                continue
+            if self._is_marker_at(text, start, end):
+                best = (start, end)
+                break
+        return best
+
+    def _glued_to_number(self, text: str, start: int, end: int, digits: str) -> tuple[int, int] | None:
+        """'201814' (2018 + 14), '77/2285' (77/228 + 5): a marker glued to a number it cannot belong to."""
+        token = text[start:end]
+        head = token[: -len(digits)]
+        before = text[max(0, start - 12) : start]
+        after = text[end : end + 1]
+        if after and after not in " ,;:.)\n":
+            return None
+        if re.search(r"\d/$", before):  # session/number + marker: 77/2285
+            number = int(token)
+            if number > 400 and len(head) >= 1 and int(head) <= 400:
+                return end - len(digits), end
+            return None
+        if len(head) == 4 and head[:2] in ("19", "20") and not re.search(r"[\d/.-]$", before):
+            return end - len(digits), end  # a year + marker: 201814
+        return None
+
+    def _is_marker_at(self, text: str, start: int, end: int) -> bool:
+        before = text[:start]
+        after = text[end:]
+        prev = before[-1:] if before else ""
+        nxt = after[:1]
+        if nxt and (nxt.isalnum() and not t.is_cjk(nxt) or nxt in "/-–.%"):
+            if not (nxt == "." and (after[1:2] in ("", " ") and start == len(before) and prev and not prev.isdigit())):
+                return False
+        if self.language == "zh":
+            if prev in "第" or re.search(r"第\s*$", before):
+                return False
+            if re.search(r"[\d/.,]$", before.rstrip()) and prev.isspace() is False:
+                return False
+            if nxt and t.is_cjk(nxt) and re.match(r"\s*[年月日条段号次届项卷个%]", after):
+                return False
+            if prev == " " and re.search(r"(?:目标|项目|第|附件|共|约)\s*$", before):
+                return False
+            return True
+        # English: glued to a word or punctuation ("albinism16", "Rights,1", "2021)15") or after a space
+        # following a word ("Development 8 and"), but not a number the words before it call for.
+        if not prev:
+            return True
+        if prev.isalpha() or prev in ",;:)”’\"]":
+            return not re.search(r"(?:COVID|[A-Z]{2,})-?$", before) or prev in ",;:)”’\"]"
+        if prev == " ":
+            word = re.search(r"(\S+)\s+$", before)
+            if not word:
+                return True
+            w = word.group(1)
+            if re.fullmatch(r"(?i)(?:resolutions?|articles?|paragraphs?|paras?\.?|No\.|Nos\.|vol\.|chap\.|sect\.|"
+                            r"annex|Goal|Goals|target|principle|rule|rules|and|or|to|of|item|items|page|"
+                            r"section|part|chapter|decision|decisions|Protocol|General|Comment|recommendation|"
+                            r"recommendations|figure|table|step|level|phase|grade|list|by|per|from|than|"
+                            r"over|under|at|in|on|for|with|the|a|an|some|all|about|least|most|first)", w):
+                return False
+            if re.fullmatch(r"[\d,./–-]+|[IVXLC]+|[A-Z]", w):
+                return False
+            return bool(re.search(r"[A-Za-z,;:)”’]$", w))
+        return False
+
+    # -- paragraphs -------------------------------------------------------------------------------
+    def paragraphs(self, stream: list[_Line]) -> tuple[list[_Para], list[str]]:
+        paras: list[_Para] = []
+        warnings: list[str] = []
+        state = {"next": 1}
+        next_operative = 1
+        next_letter = "a"
+        preambular = 0
+        current: _Para | None = None
+        for line in stream:
+            text = line.text
+            previous_ends = current is not None and bool(TERMINAL_RE.search(current.text))
+            op = OPERATIVE_NUMBER_RE.match(text) if not DIGITS_LINE_RE.match(text) else None
+            item = ITEM_RE.match(text)
+            stripped = text.strip()
+            new: _Para | None = None
+            can_start = current is None or previous_ends or line.block_start or not current.text.strip()
+            if op and can_start and int(op["number"]) == next_operative:
+                new = _Para(Kind.OPERATIVE, next_operative, line=line.index)
+                next_operative += 1
+                next_letter = "a"
+                text = text[op.end() :]
+                # "(a)" may follow the number on the same line (English: chapeau on its own line)
+            elif op and can_start and next_operative > 1 and int(op["number"]) > next_operative and (line.block_start or previous_ends):
+                warnings.append(f"operative numbering jumps from {next_operative - 1} to {op['number']}")
+                next_operative = int(op["number"])
+                new = _Para(Kind.OPERATIVE, next_operative, line=line.index)
+                next_operative += 1
+                next_letter = "a"
+                text = text[op.end() :]
+            elif (
+                item
+                and next_operative > 1
+                and (line.block_start or previous_ends or current is not None and not current.text.strip())
+                and (item["letter"] == next_letter or (next_letter != "a" and item["letter"] == "a" and not ROMAN_RE.match(next_letter)))
+                and not (ROMAN_RE.match(item["letter"]) and item["letter"] != next_letter)
+            ):
+                new = _Para(Kind.OPERATIVE, next_operative - 1, item=item["letter"], line=line.index)
+                next_letter = chr(ord(item["letter"][-1]) + 1) if len(item["letter"]) == 1 else next_letter
+                text = text[item.end() :]
+            elif next_operative == 1 and stripped and (
+                current is None
+                or (line.block_start and previous_ends and (not line.after_break or self._starts_sentence(stripped)))
+            ):
+                preambular += 1
+                new = _Para(Kind.PREAMBULAR, preambular, line=line.index)
+            if new is not None:
+                paras.append(new)
+                current = new
+            if current is None:
+                continue
+            text, markers = self.take_markers(text, line, state)
+            piece = text.strip()
+            lead = len(text) - len(text.lstrip())
+            joined = t.join(current.text, piece) if piece else current.text.rstrip()
+            base = len(joined) - len(piece)
+            for position, number in markers:
+                at = base + min(max(0, position - lead), len(piece))
+                current.markers.append(FootnoteMarker(number=number, offset=at))
+            current.text = joined
+        # An operative paragraph whose lettered items follow keeps its chapeau as its own entry.
+        return paras, warnings
+
+    def _starts_sentence(self, text: str) -> bool:
+        if self.language == "zh":
+            return True
+        return text[:1].isupper() or text[:1] in "“\"‘("
+
+    def annex_paragraphs(self, stream: list[_Line]) -> list[_Para]:
+        """Annex text: every block a paragraph, numbered by position (headings like 'Article 1' included)."""
+        paras: list[_Para] = []
+        current: _Para | None = None
+        for line in stream:
+            if current is None or line.block_start and (TERMINAL_RE.search(current.text) or len(current.text) < 80):
+                current = _Para(Kind.ANNEX, len(paras) + 1, line=line.index)
+                paras.append(current)
+            current.text = t.join(current.text, line.text)
+        return paras
+
+
+def _assemble(*, symbol, language, body, session, number, title, opening, meta, paragraphs, footnotes, warnings):
+    parsed_paragraphs = []
+    for para in paragraphs:
+        if not para.text and not para.item and para.kind != Kind.OPERATIVE:
+            continue
+        references = find_references(para.text, document_body=body, language=language)
+        parsed_paragraphs.append(
+            ParsedParagraph(
+                kind=para.kind,
+                number=para.number,
+                text=para.text,
+                item=para.item,
+                footnotes=tuple(para.markers),
+                references=references,
+            )
+        )
+    parsed_footnotes = tuple(
+        ParsedFootnote(
+            number=f.number,
+            text=f.text,
+            references=find_references(f.text, document_body=body, language=language),
+        )
+        for f in footnotes
+    )
+    adopted = meta.get("adopted_on_closing") or meta.get("adopted_on")
+    return ParsedResolution(
+        symbol=symbol,
+        language=language,
+        body=body,
+        session=session,
+        number=number,
+        title=title,
+        opening=opening,
+        adopted_on=adopted,
+        meeting=meta.get("meeting", ""),
+        meeting_number=meta.get("meeting_number"),
+        adoption=meta.get("adoption", Adoption.UNKNOWN),
+        votes_for=meta.get("votes_for"),
+        votes_against=meta.get("votes_against"),
+        votes_abstaining=meta.get("votes_abstaining"),
+        agenda_item=meta.get("agenda_item", ""),
+        committee_report=meta.get("committee_report", ""),
+        job_number=meta.get("job_number", ""),
+        paragraphs=tuple(parsed_paragraphs),
+        footnotes=parsed_footnotes,
+        warnings=tuple(warnings),
+    )

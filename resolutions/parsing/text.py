@@ -1,0 +1,93 @@
+"""Character-level clean-up of PDF-extracted text: four-fold bold, CJK-aware line joining, page furniture."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+CJK_CHARS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+CJK_PUNCT = "\u3000-\u303f\uff00-\uffef\u00b7"
+CJK_RE = re.compile(f"[{CJK_CHARS}]")
+QUOTES = "\u2018\u2019\u201c\u201d"
+
+# Bold words set by the PDF as four overprinted copies come out four times: 大会大会大会大会, 强调指出强调指出
+# 强调指出强调指出, 、、、、. Only CJK units repeated exactly four times collapse; "人人人" and doubled words stay.
+FOURFOLD_BOLD_RE = re.compile(rf"([{CJK_CHARS}{CJK_PUNCT}]{{1,12}}?)\1\1\1(?!\1)")
+
+# Spaces a PDF put between two CJK glyphs ("联 合 国") or between a glyph and CJK punctuation.
+CJK_GLYPH_SPACE_RE = re.compile(rf"(?<=[{CJK_CHARS}{CJK_PUNCT}]) +(?=[{CJK_CHARS}{CJK_PUNCT}])")
+
+# Barcode with the job number: *1248825*, *2325972*.
+BARCODE_RE = re.compile(r"\*\d{6,8}\*")
+# The recycling note printed beside the barcode on page one.
+RECYCLE_RE = re.compile(r"请回收|Please recycle")
+# Page number in a header or footer: 3/7, 2/19.
+PAGE_NUMBER_RE = re.compile(r"^(?P<page>\d{1,3})/(?P<pages>\d{1,3})$")
+# UN job number, alone or with its language letter and print date: 23-25972, 23-25972 (E) 040124, 24-24621 (E).
+JOB_NUMBER_RE = re.compile(r"^(?P<job>\d{2}-\d{5})(?:\s*\([A-Z]\))?(?:\s+\d{6})?$")
+# Distribution line of the masthead: "Distr.: General", "General Assembly Distr.: General".
+DISTR_RE = re.compile(r"\bDistr\.:?\s*\w+")
+# Footnote separator: a rule of underscores.
+FOOTNOTE_RULE_RE = re.compile(r"^\s*_{5,}\s*$")
+
+
+def collapse_fourfold(line: str) -> str:
+    """大会大会大会大会 -> 大会; leaves 人人人, 人人 and Latin text alone."""
+    return FOURFOLD_BOLD_RE.sub(r"\1", line)
+
+
+def is_cjk(char: str) -> bool:
+    return bool(char) and bool(CJK_RE.match(char))
+
+
+def is_cjk_or_punct(char: str) -> bool:
+    return bool(char) and bool(re.match(f"[{CJK_CHARS}{CJK_PUNCT}]", char))
+
+
+def normalise(text: str) -> str:
+    """Unify line ends and spaces; collapse four-fold bold; drop spaces between CJK glyphs."""
+    text = unicodedata.normalize("NFC", text).lstrip("\ufeff")
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
+    text = text.replace("\t", " ").replace("\u00a0", " ").replace("\u2002", " ").replace("\u2003", " ")
+    text = text.replace("\u00ad", "")  # soft hyphen
+    lines = [collapse_fourfold(line) for line in text.split("\n")]
+    return "\n".join(CJK_GLYPH_SPACE_RE.sub("", line) if CJK_RE.search(line) else line for line in lines)
+
+
+def cjk_share(text: str) -> float:
+    letters = [c for c in text if not c.isspace()]
+    if not letters:
+        return 0.0
+    return sum(1 for c in letters if is_cjk(c)) / len(letters)
+
+
+def join(left: str, right: str) -> str:
+    """Join two pieces of running text split at a line end.
+
+    Nothing goes between CJK characters (能力建 + 设 -> 能力建设); a space goes between Latin words, and
+    between a CJK character and a Latin letter or digit (第 + 1 条 -> 第 1 条), as UN Chinese typesetting
+    spaces them; a word hyphenated at the line end keeps its hyphen and loses the break (awareness-raising).
+    """
+    left = left.rstrip()
+    right = right.strip()
+    if not left:
+        return right
+    if not right:
+        return left
+    a, b = left[-1], right[0]
+    if is_cjk_or_punct(a) and is_cjk_or_punct(b):
+        return left + right
+    if (is_cjk(a) and b in QUOTES + "(") or (a in QUOTES + ")" and is_cjk(b)):
+        return left + right  # Chinese text quotes with curly quotes and no spaces: 在执行‘纳尔逊…’
+    if (is_cjk_or_punct(a) and not is_cjk(a)) or (is_cjk_or_punct(b) and not is_cjk(b)):
+        return left + right  # CJK punctuation carries its own spacing: 公约》 + 1
+    if a == "-" and len(left) > 1 and left[-2].isalpha() and b.isalpha():
+        return left + right
+    if b in ",.;:)]}’”" and not right[:2] == "..":
+        return left + right
+    if a in "([{‘“":
+        return left + right
+    return left + " " + right
+
+
+def squeeze_spaces(text: str) -> str:
+    return re.sub(r" {2,}", " ", text).strip()
