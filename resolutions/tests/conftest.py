@@ -1,0 +1,28 @@
+"""Fixtures shared by every test: nothing a test does reaches the real index or media folder in var/."""
+from pathlib import Path
+
+import pytest
+
+from resolutions.tests.search_fixtures import (  # noqa: F401  (fixtures re-exported for every test module)
+    search_index,
+    search_index_dir,
+    search_index_on_commit,
+)
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_storage(search_index_dir, tmp_path, settings):
+    """Each test gets its own search index directory and media root."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def data_file():
+    """Bytes of a file in resolutions/tests/data."""
+
+    def read(name: str) -> bytes:
+        return (DATA / name).read_bytes()
+
+    return read
