@@ -328,12 +328,11 @@ class _BodyParser:
         anchors = [i for i in indexes if self.is_anchor(self.lines[i])]
         near: dict[str, int] = {}
         position = {i: k for k, i in enumerate(indexes)}
-        for a in anchors:
-            k = position[a]
-            for j in indexes[max(0, k - 5) : k + 6]:
-                s = t.squeeze_spaces(self.lines[j])
-                if s:
-                    near[s] = near.get(s, 0) + 1
+        around = {j for a in anchors for j in indexes[max(0, position[a] - 5) : position[a] + 6]}
+        for j in around:
+            s = t.squeeze_spaces(self.lines[j])
+            if s:
+                near[s] = near.get(s, 0) + 1
         self.running_lines = {s for s, count in near.items() if count >= 2 and len(s) > 3}
         dropped: set[int] = set(anchors)
         for a in anchors:
@@ -356,12 +355,18 @@ class _BodyParser:
 
     # -- the walk ---------------------------------------------------------------------------------
     def parse(self, body: list[int], annex: list[int]):
-        dropped = self.furniture(body + annex)
-        footnotes, footnote_lines = self.footnote_blocks(body + annex, dropped)
+        tail = list(range(body[-1] + 1 if body else 0, annex[0] if annex else len(self.lines)))
+        everything = body + tail + annex  # footnotes may follow the closing lines on the last page
+        dropped = self.furniture(everything)
+        footnotes, footnote_lines = self.footnote_blocks(everything, dropped)
         skip = dropped | footnote_lines
         self.defined = {f.number: f.line for f in footnotes}
+        self.last_defined = max(self.defined, default=0)
         stream = self.stream(body, skip)
         paragraphs, warnings = self.paragraphs(stream)
+        if not any(p.kind == Kind.OPERATIVE for p in paragraphs) and paragraphs and re.search(r"[.。]$", paragraphs[-1].text):
+            # A resolution with one operative paragraph prints it unnumbered ("Takes note of the report …").
+            paragraphs[-1].kind, paragraphs[-1].number = Kind.OPERATIVE, 1
         if annex:
             paragraphs += self.annex_paragraphs(self.stream(annex[1:], skip))
         cited = {m.number for p in paragraphs for m in p.markers}
@@ -477,8 +482,14 @@ class _BodyParser:
             return text, []
         position = 0
         while True:
+            # A marker the text lost (or that sits where no rule finds it) must not stall the sequence:
+            # once its footnote's definition is behind us, look for the next one.
+            while state["next"] <= self.last_defined and (
+                state["next"] not in self.defined or self.defined[state["next"]] < line.index
+            ):
+                state["next"] += 1
             n = state["next"]
-            if n not in self.defined or self.defined[n] < line.index:
+            if n not in self.defined:
                 break
             match = self._find_marker(text, n, position)
             if match is None:
@@ -564,6 +575,8 @@ class _BodyParser:
                             r"recommendations|figure|table|step|level|phase|grade|list|by|per|from|than|"
                             r"over|under|at|in|on|for|with|the|a|an|some|all|about|least|most|first)", w):
                 return False
+            if re.fullmatch(r"(?:19|20)\d\d", w) and not re.search(r"(?:resolutions?|No\.|of)\s+\S+\s+$", before):
+                return True  # "Geneva Conventions of 12 August 1949 1 and": a year, then the marker
             if re.fullmatch(r"[\d,./–-]+|[IVXLC]+|[A-Z]", w):
                 return False
             return bool(re.search(r"[A-Za-z,;:)”’]$", w))
@@ -582,19 +595,22 @@ class _BodyParser:
             text = line.text
             previous_ends = current is not None and bool(TERMINAL_RE.search(current.text))
             op = OPERATIVE_NUMBER_RE.match(text) if not DIGITS_LINE_RE.match(text) else None
+            bare = DIGITS_LINE_RE.match(text)
+            if bare and line.block_start and previous_ends and int(bare["n"]) == next_operative > 1:
+                op = bare  # "26" printed without its dot, alone on its line, where 26. is due
             item = ITEM_RE.match(text)
             stripped = text.strip()
             new: _Para | None = None
             can_start = current is None or previous_ends or line.block_start or not current.text.strip()
-            if op and can_start and int(op["number"]) == next_operative:
+            op_number = int(op.group(1)) if op else 0
+            if op and can_start and op_number == next_operative:
                 new = _Para(Kind.OPERATIVE, next_operative, line=line.index)
                 next_operative += 1
                 next_letter = "a"
                 text = text[op.end() :]
-                # "(a)" may follow the number on the same line (English: chapeau on its own line)
-            elif op and can_start and next_operative > 1 and int(op["number"]) > next_operative and (line.block_start or previous_ends):
-                warnings.append(f"operative numbering jumps from {next_operative - 1} to {op['number']}")
-                next_operative = int(op["number"])
+            elif op and can_start and next_operative > 1 and op_number > next_operative and (line.block_start or previous_ends):
+                warnings.append(f"operative numbering jumps from {next_operative - 1} to {op_number}")
+                next_operative = op_number
                 new = _Para(Kind.OPERATIVE, next_operative, line=line.index)
                 next_operative += 1
                 next_letter = "a"
