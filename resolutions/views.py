@@ -386,7 +386,9 @@ def _cited_by(resolution: Resolution) -> list[dict]:
             "in_footnote": in_footnote,
             "paragraph_numbers": set(reference.target_paragraphs),
         }
-    return sorted(chosen.values(), key=lambda c: (_series_key(c["resolution"]), c["paragraph"].position), reverse=True)
+    # Newest citing resolution first; within one, in the order of its paragraphs.
+    ordered = sorted(chosen.values(), key=lambda c: c["paragraph"].position)
+    return sorted(ordered, key=lambda c: _series_key(c["resolution"]), reverse=True)
 
 
 def _citing(cited_by: list[dict], paragraph: Paragraph) -> list[dict]:

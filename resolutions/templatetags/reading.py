@@ -175,7 +175,7 @@ OPENING_WORDS_EN_RE = re.compile(
     r"""^(?:(?:also|further|once\s+again|again|deeply|gravely|strongly|seriously|firmly|further|most)\s+)*
         [A-Z][a-z-]+                                   # Recalling, Urges, Concerned
         (?:\s+(?:with\s+(?:deep\s+|grave\s+|great\s+|serious\s+)?(?:concern|appreciation|satisfaction|interest)
-             |in\s+mind|note\s+of|note|concerned|alarmed|convinced|disturbed|also|further))?""",
+             |in\s+mind|note|concerned|alarmed|convinced|disturbed|also|further))?""",
     re.VERBOSE | re.IGNORECASE,
 )
 
@@ -215,7 +215,12 @@ def excerpt_around(text: str, start: int, end: int, language: str = "", width: i
         lead = format_html('<strong class="opening">{}</strong>', opening) if opening else ""
     else:
         lead = format_html('<strong class="opening">{}</strong>…', opening) if opening else "…"
+    if 0 < begin < start and text[begin - 1].isascii() and text[begin - 1].isalnum():
+        space = text.find(" ", begin, start)  # English: start the excerpt on a whole word
+        begin = space + 1 if space != -1 else begin
     after = text[end : end + width]
+    if end + width < len(text) and " " in after and text[end + width].isascii() and text[end + width].isalnum():
+        after = after[: after.rfind(" ")]
     return format_html(
         "{}{}<mark>{}</mark>{}{}",
         lead, text[begin:start], text[start:end], after, "…" if end + width < len(text) else "",
