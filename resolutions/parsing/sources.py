@@ -129,7 +129,8 @@ def extract_docx(data: bytes) -> str:
     except Exception as exc:  # python-docx raises several unrelated types on bad packages
         raise SourceError(f"The Word document is damaged: {exc}") from exc
     lines = [paragraph.text.strip() for paragraph in document.paragraphs]
-    text = "\n\n".join(line for line in lines if line)
+    # Each Word paragraph starts indented, as a new paragraph does in the PDF extractions the parser reads.
+    text = "\n\n".join(" " + line for line in lines if line)
     if not text.strip():
         raise SourceError("The Word document contains no text.")
     return _normalise_cjk(text)
