@@ -186,9 +186,16 @@ def _page_text(page, deadline: float) -> str:
         if len(full) != count:  # pdfium could not map text to glyphs one to one: keep its own text
             return full.replace("\r\n", "\n")
         chars = []
+        broken = False
         for index, char in enumerate(full):
             if char in "\r\n":
+                broken = True  # pdfium ends its line here; if the next glyph is on the same visual line, a space
                 continue
+            if broken and chars and not char.isspace() and not chars[-1].text.isspace():
+                left, bottom, right, top = textpage.get_charbox(index, loose=True)
+                if left - chars[-1].right > (top - bottom) * 0.1:
+                    chars.append(_Char(" ", chars[-1].right, chars[-1].bottom, left, chars[-1].bottom, 0.0))
+            broken = False
             if not index % 500 and time.monotonic() > deadline:
                 raise SourceError("Reading the PDF took longer than the time limit.")
             left, bottom, right, top = textpage.get_charbox(index, loose=True)
@@ -197,7 +204,21 @@ def _page_text(page, deadline: float) -> str:
             chars.append(_Char(char, left, bottom, right, top, top - bottom))
     finally:
         textpage.close()
-    return _layout(_visual_lines(chars))
+    return _layout(_visual_lines(_drop_false_spaces(chars)))
+
+
+def _drop_false_spaces(chars: list[_Char]) -> list[_Char]:
+    """pdfium invents a zero-width space where justified text has a wide letter gap ("inc luding")."""
+    kept = []
+    for index, char in enumerate(chars):
+        if char.text == " " and char.right - char.left < 0.01 and 0 < index < len(chars) - 1:
+            before, after = chars[index - 1], chars[index + 1]
+            height = (before.top - before.bottom) or 1.0
+            same_line = abs(after.bottom - before.bottom) < height * 0.5
+            if same_line and 0 <= after.left - before.right < height * 0.2 and before.text.isalpha() and after.text.isalpha():
+                continue
+        kept.append(char)
+    return kept
 
 
 def _visual_lines(chars: list[_Char]) -> list[list[_Char]]:
@@ -264,9 +285,6 @@ def _layout(lines: list[list[_Char]]) -> str:
             else:
                 if last is not None and last[1]:
                     pieces.append("\n")
-                elif last is not None and not char.text.isspace() and not last[0].text.isspace():
-                    if char.left - last[0].right > size * 0.25:
-                        pieces.append(" ")
                 pieces.append(char.text)
             last = (char, marker)
         text = "".join(pieces)

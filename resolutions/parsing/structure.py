@@ -575,7 +575,7 @@ class _BodyParser:
                             r"recommendations|figure|table|step|level|phase|grade|list|by|per|from|than|"
                             r"over|under|at|in|on|for|with|the|a|an|some|all|about|least|most|first)", w):
                 return False
-            if re.fullmatch(r"(?:19|20)\d\d", w) and not re.search(r"(?:resolutions?|No\.|of)\s+\S+\s+$", before):
+            if re.fullmatch(r"(?:19|20)\d\d,?", w) and not re.search(r"(?:resolutions?|No\.|of)\s+\S+\s+$", before):
                 return True  # "Geneva Conventions of 12 August 1949 1 and": a year, then the marker
             if re.fullmatch(r"[\d,./–-]+|[IVXLC]+|[A-Z]", w):
                 return False
