@@ -134,6 +134,10 @@ def test_researcher_reads_follows_copies_cites_and_switches_language(browser, li
     browser.find_element(By.CSS_SELECTOR, ".lang-switch a[hreflang='zh-Hans']").click()
     assert browser.current_url == f"{site}/A/RES/67/161/zh/op7"
 
+    browser.get(f"{site}/A/RES/67/161/zh/#op3")
+    assert browser.find_element(By.CSS_SELECTOR, "#op3 .fn-marker a").get_attribute("href") == f"{site}/A/RES/67/161/zh/#fn5"
+    browser.save_screenshot(str(shots / "resolution_67_161_zh_op3.png"))
+
     # Follow a cross-reference to a resolution the archive holds, and come back through "cited by".
     browser.get(f"{site}/A/RES/79/160/en/")
     assert browser.find_element(By.CSS_SELECTOR, "#op3 .para-text").text.startswith(OP3_79_160)
@@ -143,6 +147,7 @@ def test_researcher_reads_follows_copies_cites_and_switches_language(browser, li
     browser.save_screenshot(str(shots / "resolution_78_190_en.png"))
     browser.find_element(By.CSS_SELECTOR, ".cited-by-section a.citing[href='/A/RES/79/160/en/op3']").click()
     assert browser.current_url == f"{site}/A/RES/79/160/en/op3"
+    browser.save_screenshot(str(shots / "paragraph_79_160_en_op3.png"))
 
     # A reference to a resolution not held points to the UN document system (not followed: no network).
     browser.get(f"{site}/A/HRC/RES/45/32/zh/op12")
