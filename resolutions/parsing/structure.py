@@ -50,7 +50,9 @@ DATE_EN_RE = re.compile(
 DATE_ZH_RE = re.compile(r"(?P<year>\d{4})\s*年\s*(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日")
 MONTHS = "January February March April May June July August September October November December".split()
 # The meeting on the closing lines: "50th plenary meeting", "第 60 次全体会议", "第 38 次会议".
-MEETING_EN_RE = re.compile(r"^\s*(?P<meeting>(?P<number>\d{1,4})(?:st|nd|rd|th)\s+(?:plenary\s+)?meeting)\s*$")
+MEETING_EN_RE = re.compile(
+    r"^\s*(?P<meeting>(?P<number>\d{1,4})(?:st|nd|rd|th)\s+(?:\(resumed\)\s+)?(?:plenary\s+)?meeting)\s*$"
+)
 MEETING_ZH_RE = re.compile(r"^\s*(?P<meeting>第\s*(?P<number>\d{1,4})\s*次(?:全体)?会议)\s*$")
 # How it was adopted, when the text says: "[未经表决获得通过。]", "Adopted without a vote.",
 # "[by a recorded vote of 120 to 10, with 40 abstentions]", "以 120 票对 10 票、40 票弃权的记录表决通过".
@@ -150,7 +152,16 @@ def parse_lines(raw: str, *, source_name: str = "") -> ParsedResolution:
             excerpt=lines[first].strip()[:80],
         )
     opening_index = next((i for i in nonblank if i > title_index and OPENING_RE.match(lines[i])), None)
+    missing_opening = False
     if opening_index is None or opening_index - title_index > 12:
+        # Some extractions lose the opening formula: the title then ends at the first blank line.
+        end = title_index + 1
+        while end < len(lines) and lines[end].strip():
+            end += 1
+        if end < len(lines) and any(lines[i].strip() for i in range(end, len(lines))):
+            opening_index = end
+            missing_opening = True
+    if opening_index is None:
         raise ParseError(
             "The opening formula ('The General Assembly,' / '大会，') does not follow the title.",
             line=title_index + 1,
@@ -161,9 +172,13 @@ def parse_lines(raw: str, *, source_name: str = "") -> ParsedResolution:
     for i in range(title_index + 1, opening_index):
         title = t.join(title, lines[i])
     title = t.squeeze_spaces(title)
-    opening = lines[opening_index].strip()
+    opening = "" if missing_opening else lines[opening_index].strip()
     opening_name = re.sub(r"^The\s+|\s*[,，]$", "", opening)
     body = OPENING_BODIES.get(opening_name, Body.GENERAL_ASSEMBLY)
+    if missing_opening:
+        masthead_text = " ".join(lines[:title_index])
+        body = next((b for name, b in OPENING_BODIES.items() if name in masthead_text and b != Body.GENERAL_ASSEMBLY),
+                    Body.GENERAL_ASSEMBLY) if "adopted by the General Assembly" not in masthead_text else Body.GENERAL_ASSEMBLY
     session, number = title_match["session"], title_match["number"]
 
     masthead = [line.strip() for line in lines[:title_index] if line.strip()]
@@ -177,6 +192,8 @@ def parse_lines(raw: str, *, source_name: str = "") -> ParsedResolution:
 
     parser = _BodyParser(lines, language=language, symbol=symbol, title=title)
     paragraphs, footnotes, warnings = parser.parse(body_lines, annex_lines)
+    if missing_opening:
+        warnings.append("no opening formula ('The General Assembly,') after the title")
     if not any(p.kind == Kind.OPERATIVE for p in paragraphs):
         raise ParseError(
             "No operative paragraphs (numbered '1.', '2.' …) were found.",
