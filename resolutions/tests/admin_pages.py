@@ -90,6 +90,7 @@ def curator(django_user_model, db):
 @pytest.fixture
 def curator_client(client, curator, media_root, search_index):  # noqa: F811 (fixture)
     client.force_login(curator)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # the admin's own texts in English, as asserted
     return client
 
 

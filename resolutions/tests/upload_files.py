@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 from pathlib import Path
 
 DATA = Path(__file__).parent / "data"
@@ -12,17 +13,42 @@ def data_file(name: str) -> bytes:
     return (DATA / name).read_bytes()
 
 
-def docx_from_text(text: str) -> bytes:
-    """A Word document with one paragraph per non-blank line of `text`, made with python-docx."""
+def word_document(paragraphs: list[str]) -> bytes:
+    """A Word document with one Word paragraph per item of `paragraphs`, made with python-docx."""
     import docx
 
     document = docx.Document()
-    for line in text.splitlines():
-        if line.strip():
-            document.add_paragraph(line.strip())
+    for paragraph in paragraphs:
+        document.add_paragraph(paragraph)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def word_paragraphs_of_45_32() -> list[str]:
+    """Resolution 45/32 laid out as the UN's Word version is: one Word paragraph per printed paragraph.
+
+    The PDF extraction in data/A_HRC_RES_45_32.txt breaks every paragraph into printed lines (a new
+    paragraph starts on an indented line) and interleaves page furniture. Here the masthead and
+    closing lines are kept as they are and each paragraph's lines are joined back, with the page
+    headers and the footnote block (Word keeps footnotes apart from the body) left out.
+    """
+    lines = [line for line in data_file("A_HRC_RES_45_32.txt").decode("utf-8").splitlines() if line.strip()]
+    opening = next(i for i, line in enumerate(lines) if line.strip() == "人权理事会，")
+    closing = next(i for i, line in enumerate(lines) if line.strip() == "2020 年 10 月 7 日")
+    # Running headers, job numbers, page numbers, footnote markers and the footnote block.
+    furniture = re.compile(r"^(A/HRC/RES/45/32|GE\.20-\S+|\d+/\d+|\d+|_+|\d+ .*)$")
+    paragraphs: list[str] = []
+    for line in lines[opening + 1 : closing]:
+        if furniture.match(line.strip()):
+            continue
+        if line.startswith(" ") or not paragraphs:
+            paragraphs.append(line.strip())
+        else:
+            paragraphs[-1] += line.strip()
+    # Word keeps a footnote reference out of the paragraph's text; the extraction glued it on: "…必要性；1".
+    paragraphs = [re.sub(r"(?<=[；，。])\d+$", "", paragraph) for paragraph in paragraphs]
+    return [line.strip() for line in lines[: opening + 1]] + paragraphs + [line.strip() for line in lines[closing:]]
 
 
 def damaged_pdf(source: bytes) -> bytes:

@@ -1,0 +1,293 @@
+"""The curators' upload page, driven through the real admin with the test client, on real documents."""
+from __future__ import annotations
+
+import gzip
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from resolutions import services
+from resolutions.models import Resolution, Revision, SourceFile
+from resolutions.tests.admin_pages import archive_state, curator, curator_client, media_root, search_hits  # noqa: F401
+from resolutions.tests.search_fixtures import search_index, search_index_dir  # noqa: F401 (fixtures)
+from resolutions.tests.upload_files import (
+    damaged_pdf,
+    data_file,
+    encrypted_pdf,
+    scanned_pdf,
+    word_document,
+    word_paragraphs_of_45_32,
+)
+from resolutions.uploads import sha256_of
+
+UPLOAD_URL = "/admin/resolutions/resolution/upload/"
+CONFIRM_URL = "/admin/resolutions/resolution/upload/confirm/"
+
+
+def upload(client, *files: tuple[str, bytes]):
+    return client.post(UPLOAD_URL, {"files": [SimpleUploadedFile(name, data) for name, data in files]})
+
+
+def confirm_all(client, preview_response):
+    hashes = preview_response.context["confirm_form"].initial["uploads"]
+    return client.post(CONFIRM_URL, {"uploads": hashes})
+
+
+@dataclass(frozen=True)
+class Case:
+    filename: str
+    source: bytes
+    symbol: str
+    language: str
+    title: str
+    counts: str  # as the preview prints them
+    paragraph: tuple[str, str]  # (eid, start of its text)
+    query: str  # words of that paragraph, searched after confirming
+
+
+def _text(name: str) -> str:
+    return data_file(name).decode("utf-8")
+
+
+CASES = [
+    Case(
+        "A_HRC_RES_45_32.txt", data_file("A_HRC_RES_45_32.txt"), "A/HRC/RES/45/32", "zh",
+        "加强人权领域的技术合作和能力建设",
+        "15 preambular, 14 operative, 0 annex; 1 footnotes",
+        ("op3", "特别指出，在促进和保护人权，包括与确保受教育权有关的人权的过程中，需要加强国际、区域和双边合作与对话；"),
+        "双边合作与对话",
+    ),
+    Case(
+        "A_RES_67_161-gb18030.txt", _text("A_RES_67_161.txt").encode("gb18030"), "A/RES/67/161", "zh",
+        "酷刑和其他残忍、不人道或有辱人格的待遇或处罚",
+        "10 preambular, 41 operative, 0 annex; 10 footnotes",
+        ("op1", "谴责一切形式的酷刑和其他残忍、不人道或有辱人格待遇或处罚，包括恐吓行为"),
+        "恐吓行为",
+    ),
+    Case(
+        "A_HRC_RES_45_32-utf16.txt", _text("A_HRC_RES_45_32.txt").encode("utf-16"), "A/HRC/RES/45/32", "zh",
+        "加强人权领域的技术合作和能力建设",
+        "15 preambular, 14 operative, 0 annex; 1 footnotes",
+        ("op3", "特别指出，在促进和保护人权"),
+        "双边合作与对话",
+    ),
+    Case(
+        "A_RES_79_163.pdf", data_file("A_RES_79_163.pdf"), "A/RES/79/163", "en",
+        "The right of the Palestinian people to self-determination",
+        "8 preambular, 2 operative, 0 annex; 7 footnotes",
+        ("op1", "Reaffirms the right of the Palestinian people to self-determination, including the right to their "
+                "independent State of Palestine;"),
+        '"independent State of Palestine"',
+    ),
+    Case(
+        "A_RES_78_194.pdf", data_file("A_RES_78_194.pdf"), "A/RES/78/194", "en",
+        "Commemoration of the seventy-fifth anniversary of the Universal Declaration of Human Rights",
+        "6 preambular, 3 operative, 0 annex; 3 footnotes",
+        ("op3", "Urges States to redouble their efforts in fulfilling their duty to promote"),
+        "redouble efforts",
+    ),
+    Case(
+        # Word: one paragraph per printed paragraph; footnotes live outside the body text.
+        "A_HRC_RES_45_32.docx", word_document(word_paragraphs_of_45_32()), "A/HRC/RES/45/32", "zh",
+        "加强人权领域的技术合作和能力建设",
+        "15 preambular, 14 operative, 0 annex; 0 footnotes",
+        ("op3", "特别指出，在促进和保护人权，包括与确保受教育权有关的人权的过程中，需要加强国际、区域和双边合作与对话；"),
+        "双边合作与对话",
+    ),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.filename for c in CASES])
+def test_each_supported_format_is_previewed_then_stored_and_found_by_search(curator_client, curator, search_index, case):  # noqa: F811
+    before = archive_state(search_index)
+
+    preview = upload(curator_client, (case.filename, case.source))
+
+    assert preview.status_code == 200, preview.content.decode()[:2000]
+    [parsed] = [p.parsed for p in preview.context["previews"]]
+    assert (parsed.symbol, parsed.language) == (case.symbol, case.language)
+    page = preview.content.decode()
+    assert case.symbol in page and "New to the archive." in page
+    if case.title:
+        assert parsed.title == case.title
+    if case.counts:
+        assert case.counts in page
+    eid, start = case.paragraph
+    text = next(p.text for p in parsed.paragraphs if p.eid == eid)
+    assert text.startswith(start), text
+    assert text in page  # the paragraph itself is shown
+    # Previewing stores nothing but the staged bytes.
+    after_preview = archive_state(search_index)
+    assert after_preview["staged"] == [sha256_of(case.source)]
+    assert {k: v for k, v in after_preview.items() if k != "staged"} == {k: v for k, v in before.items() if k != "staged"}
+
+    done = confirm_all(curator_client, preview)
+
+    assert done.status_code == 200
+    resolution = Resolution.objects.get(symbol=case.symbol, language=case.language)
+    assert resolution.get_absolute_url() in done.content.decode()
+    assert resolution.paragraphs.get(eid=eid).text == text
+    assert resolution.paragraphs.count() == len(parsed.paragraphs)
+    source = SourceFile.objects.get(resolution=resolution)
+    assert (source.sha256, source.size, source.uploaded_by, source.filename) == (
+        sha256_of(case.source), len(case.source), curator, case.filename
+    )
+    assert source.file.read() == case.source
+    assert archive_state(search_index)["staged"] == []
+    assert (case.symbol, case.language, eid) in search_hits(curator_client, case.query)
+
+
+def test_several_files_in_one_upload_are_previewed_and_stored_together(curator_client, search_index):  # noqa: F811
+    preview = upload(
+        curator_client,
+        ("A_HRC_RES_45_32.txt", data_file("A_HRC_RES_45_32.txt")),
+        ("A_RES_67_161.txt", data_file("A_RES_67_161.txt")),
+        ("A_RES_78_194.pdf", data_file("A_RES_78_194.pdf")),
+    )
+
+    assert [p.parsed.symbol for p in preview.context["previews"]] == ["A/HRC/RES/45/32", "A/RES/67/161", "A/RES/78/194"]
+    assert "Confirm and store 3 files" in preview.content.decode()
+    done = confirm_all(curator_client, preview)
+    assert sorted(r.status for r in done.context["results"]) == ["created", "created", "created"]
+    assert sorted(Resolution.objects.values_list("symbol", flat=True)) == ["A/HRC/RES/45/32", "A/RES/67/161", "A/RES/78/194"]
+
+
+def test_a_file_already_in_the_archive_is_recognised_by_its_checksum(curator_client, search_index):  # noqa: F811
+    services.ingest_resolution(source=data_file("A_HRC_RES_45_32.txt"), filename="A_HRC_RES_45_32.txt")
+    before = archive_state(search_index)
+
+    preview = upload(curator_client, ("copy-of-45-32.txt", data_file("A_HRC_RES_45_32.txt")))
+
+    page = preview.content.decode()
+    assert "Already in the archive: this exact file" in page
+    assert sha256_of(data_file("A_HRC_RES_45_32.txt")) in page
+    assert "Confirm and store" not in page
+    assert archive_state(search_index) == before
+
+
+def test_a_new_version_replaces_the_text_keeps_permalinks_and_the_old_text_as_a_revision(curator_client, search_index):  # noqa: F811
+    original = data_file("A_HRC_RES_45_32.txt")
+    services.ingest_resolution(source=original, filename="A_HRC_RES_45_32.txt")
+    resolution = Resolution.objects.get(symbol="A/HRC/RES/45/32")
+    op3 = resolution.paragraphs.get(eid="op3")
+    old_text, url = op3.text, op3.get_absolute_url()
+    corrected = original.decode("utf-8").replace("双边合作与对话", "双边合作与建设性对话").encode("utf-8")
+
+    preview = upload(curator_client, ("A_HRC_RES_45_32-corrected.txt", corrected))
+    assert "A new version of" in preview.content.decode()
+    done = confirm_all(curator_client, preview)
+
+    assert [r.status for r in done.context["results"]] == ["replaced"]
+    op3.refresh_from_db()  # the same row: its permanent link did not move
+    assert op3.text == old_text.replace("双边合作与对话", "双边合作与建设性对话")
+    assert op3.get_absolute_url() == url == "/A/HRC/RES/45/32/zh/op3"
+    assert "双边合作与建设性对话" in curator_client.get(url).content.decode()
+    revision = Revision.objects.get(resolution=resolution)
+    assert next(p["text"] for p in revision.snapshot["paragraphs"] if p["eid"] == "op3") == old_text
+    assert search_hits(curator_client, "建设性对话") == {("A/HRC/RES/45/32", "zh", "op3")}
+    assert SourceFile.objects.filter(resolution=resolution).count() == 2
+
+
+NOT_A_RESOLUTION = (
+    "Real UN resolution texts for tests and benchmarks\n\nOfficial United Nations documents, as published. "
+    "Read them; do not edit them.\n"
+).encode("utf-8")
+
+
+BAD_INPUTS = [
+    ("empty", "A_RES_67_161.txt", b"", "is empty"),
+    ("binary named .pdf", "A_RES_67_161.pdf", gzip.compress(data_file("A_RES_67_161.txt"), mtime=0), "not a PDF"),
+    ("binary named .txt", "A_RES_67_161.txt", gzip.compress(data_file("A_RES_67_161.txt"), mtime=0), "binary"),
+    ("damaged PDF", "A_RES_79_163.pdf", damaged_pdf(data_file("A_RES_79_163.pdf")), "The PDF is damaged"),
+    ("encrypted PDF", "A_RES_79_163.pdf", encrypted_pdf("Resolution adopted by the General Assembly"), "encrypted"),
+    ("scanned PDF", "A_RES_79_163.pdf", scanned_pdf(data_file("A_RES_79_163.pdf")), "no text layer"),
+    ("not a resolution", "README.txt", NOT_A_RESOLUTION, "README.txt: "),
+]
+
+
+@pytest.mark.parametrize("label, filename, data, message", BAD_INPUTS, ids=[b[0] for b in BAD_INPUTS])
+def test_bad_input_is_refused_with_a_message_and_changes_nothing(curator_client, search_index, label, filename, data, message):  # noqa: F811
+    services.ingest_resolution(source=data_file("A_HRC_RES_45_32.txt"), filename="A_HRC_RES_45_32.txt")
+    before = archive_state(search_index)
+
+    response = upload(curator_client, (filename, data))
+
+    assert response.status_code == 200
+    errors = response.context["form"].errors["files"]
+    assert len(errors) == 1 and errors[0].startswith(f"{filename}: ") and message in errors[0], errors
+    assert "Nothing was stored." in response.content.decode()
+    assert archive_state(search_index) == before
+
+
+def test_a_file_over_the_size_limit_is_refused_while_it_arrives(curator_client, search_index, settings):  # noqa: F811
+    settings.UPLOAD_MAX_BYTES = 100_000
+    before = archive_state(search_index)
+
+    response = upload(curator_client, ("A_RES_217_A_III.pdf", data_file("A_RES_217_A_III.pdf")))
+
+    assert response.context["form"].errors["files"] == [
+        "A_RES_217_A_III.pdf: The file is larger than the 97.7\xa0KB limit."
+    ]
+    assert archive_state(search_index) == before
+
+
+def test_a_pdf_that_takes_too_long_to_read_is_refused(curator_client, search_index, settings):  # noqa: F811
+    settings.PDF_TIME_LIMIT_SECONDS = 0.001
+    before = archive_state(search_index)
+
+    response = upload(curator_client, ("A_RES_217_A_III.pdf", data_file("A_RES_217_A_III.pdf")))
+
+    [error] = response.context["form"].errors["files"]
+    assert error.startswith("A_RES_217_A_III.pdf: Reading the PDF took longer than"), error
+    assert archive_state(search_index) == before
+
+
+def test_one_bad_file_in_a_batch_stores_none_of_them(curator_client, search_index):  # noqa: F811
+    before = archive_state(search_index)
+
+    response = upload(
+        curator_client,
+        ("A_HRC_RES_45_32.txt", data_file("A_HRC_RES_45_32.txt")),
+        ("empty.txt", b""),
+    )
+
+    assert response.context["form"].errors["files"] == ["empty.txt: The file is empty."]
+    assert archive_state(search_index) == before
+
+
+@pytest.mark.parametrize("forged", ["../../../etc/passwd", "0" * 64, sha256_of(b"never uploaded")])
+def test_confirm_accepts_only_files_staged_in_this_session(curator_client, search_index, forged):  # noqa: F811
+    before = archive_state(search_index)
+
+    response = curator_client.post(CONFIRM_URL, {"uploads": [forged]}, follow=True)
+
+    assert "This upload has expired or was already stored" in response.content.decode()
+    assert archive_state(search_index) == before
+
+
+def test_confirming_twice_stores_once(curator_client, search_index):  # noqa: F811
+    preview = upload(curator_client, ("A_HRC_RES_45_32.txt", data_file("A_HRC_RES_45_32.txt")))
+    confirm_all(curator_client, preview)
+    state = archive_state(search_index)
+
+    again = confirm_all(curator_client, preview)
+
+    assert again.status_code == 302
+    assert archive_state(search_index) == state
+
+
+def test_upload_needs_the_curator_permissions(client, django_user_model, media_root, search_index):  # noqa: F811
+    staff = django_user_model.objects.create_user("reader", password="x", is_staff=True)
+    client.force_login(staff)
+    assert client.get(UPLOAD_URL).status_code == 403
+    client.logout()
+    assert client.get(UPLOAD_URL)["Location"] == f"{reverse('admin:login')}?next={UPLOAD_URL}"
+
+
+def test_the_resolution_list_links_to_the_upload_page(curator_client):
+    page = curator_client.get("/admin/resolutions/resolution/").content.decode()
+    assert f'href="{UPLOAD_URL}" class="addlink">Upload resolutions</a>' in page
+    assert curator_client.get("/admin/resolutions/resolution/add/")["Location"] == UPLOAD_URL
