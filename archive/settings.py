@@ -73,6 +73,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several gunicorn workers share one file: wait for the write lock instead of failing at once.
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Take the write lock when a transaction begins: a deferred one that reads, then writes, fails at once
+    # with "database is locked" when another process writes meanwhile (the timeout does not apply).
+    DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -117,3 +120,65 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }
+
+# --- Security ---
+# Production behind HTTPS: DJANGO_DEBUG=0, DJANGO_SECRET_KEY=<50+ random characters>,
+# DJANGO_ALLOWED_HOSTS=archive.example.org, DJANGO_SECURE=1 (and DJANGO_PROXY_SSL_HEADER=1 when a reverse
+# proxy terminates TLS and sets X-Forwarded-Proto). `manage.py check --deploy` is then clean.
+SECURE = env_bool("DJANGO_SECURE", False)
+if SECURE and not os.environ.get("DJANGO_SECRET_KEY"):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("DJANGO_SECURE=1 needs DJANGO_SECRET_KEY: the built-in key is public.")
+
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT", SECURE)
+SESSION_COOKIE_SECURE = SECURE
+CSRF_COOKIE_SECURE = SECURE
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# HSTS only once the site is served over HTTPS; a year, subdomains and preload by default then.
+SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", 365 * 24 * 3600 if SECURE else 0))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", SECURE)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", SECURE)
+# Trust X-Forwarded-Proto only when the proxy in front of the app sets it (a client could otherwise).
+if env_bool("DJANGO_PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Origins allowed to POST forms when they differ from the Host header: "https://archive.example.org,…".
+CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# No inline script or style anywhere: resolutions.middleware.CONTENT_SECURITY_POLICY unless this replaces it
+# ("" sends no policy).
+CONTENT_SECURITY_POLICY = os.environ.get("DJANGO_CONTENT_SECURITY_POLICY")
+
+# One cache for rate limits and the admin login throttle. LocMem is per process; for several gunicorn
+# workers to share the counts set e.g. DJANGO_CACHE_BACKEND=django.core.cache.backends.redis.RedisCache
+# DJANGO_CACHE_LOCATION=redis://127.0.0.1:6379/1 (pip install redis), or
+# django.core.cache.backends.memcached.PyMemcacheCache with 127.0.0.1:11211 (pip install pymemcache).
+CACHES = {
+    "default": {
+        "BACKEND": os.environ.get("DJANGO_CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
+        "LOCATION": os.environ.get("DJANGO_CACHE_LOCATION", "archive"),
+    }
+}
+
+# Requests per client to /search/ and to /api/ (counted separately): "60/min", "1000/hour", "off".
+# API_RATE_LIMIT unset: the API has the same rate as search.
+SEARCH_RATE_LIMIT = os.environ.get("SEARCH_RATE_LIMIT", "60/min")
+API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT")
+RATE_LIMIT_CACHE = "default"
+# Reverse proxies (addresses or networks) whose X-Forwarded-For names the client: "127.0.0.1,10.0.0.0/8".
+# Empty: the client is REMOTE_ADDR and X-Forwarded-For is ignored (any client can write it).
+TRUSTED_PROXIES = [p.strip() for p in os.environ.get("DJANGO_TRUSTED_PROXIES", "").split(",") if p.strip()]
+
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "resolutions.middleware.SecurityHeadersMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("resolutions.middleware.SecurityHeadersMiddleware") + 1,
+    "resolutions.middleware.RateLimitMiddleware",
+)
