@@ -21,14 +21,10 @@ from whoosh.analysis import Token, Tokenizer
 
 _T2S = opencc.OpenCC("t2s")
 
-CJK_RE = re.compile(
-    "[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af\U00020000-\U0003134f]"
-)
-# A run of Chinese characters, or a run of letters and digits (a word in a Latin script).
-RUN_RE = re.compile(
-    "(?P<cjk>[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af\U00020000-\U0003134f]+)"
-    "|(?P<word>[^\\W_]+)"
-)
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af\U00020000-\U0003134f"
+CJK_RE = re.compile(f"[{_CJK}]")
+# A run of Chinese characters, or a run of other letters and digits (a word in a Latin script: 第1条 -> 第, 1, 条).
+RUN_RE = re.compile(f"(?P<cjk>[{_CJK}]+)|(?P<word>[^\\W_{_CJK}]+)")
 
 
 class _FoldTable(dict):

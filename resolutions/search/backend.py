@@ -44,10 +44,13 @@ class ChineseWhooshBackend(WhooshSearchBackend):
         if not self.setup_complete:
             self.setup()
         searcher = getattr(self._local, "searcher", None)
+        if searcher is not None and not searcher.up_to_date():
+            # Not searcher.refresh(): it reuses the readers of segments whose ids did not change, and with
+            # them their old sets of deleted documents, so a reindexed paragraph would show up twice.
+            searcher.close()
+            searcher = None
         if searcher is None:
             searcher = self.index.refresh().searcher()
-        elif not searcher.up_to_date():
-            searcher = searcher.refresh()
         self._local.searcher = searcher
         return searcher
 

@@ -180,3 +180,33 @@ def seeded_markup():
     Paragraph.objects.create(resolution=resolution, kind="operative", position=1, number=1, eid="op1", text="决定<script>alert(1)</script>设立国家防范机制 onerror=x &lt;")
     schedule_reindex(resolution.pk)
     return resolution
+
+
+def test_check_command_reports_and_repairs_differences(seeded):
+    from django.core.management import CommandError, call_command
+
+    from resolutions.search.indexing import compare_index
+
+    edited = Paragraph.objects.filter(text__contains="国家防范机制").first()
+    Paragraph.objects.filter(pk=edited.pk).update(text="决定删除原有措辞。")  # bypasses the services: no index task
+    removed = Paragraph.objects.exclude(pk=edited.pk).first()
+    removed_id = removed.pk
+    Paragraph.objects.filter(pk=removed_id).delete()
+    difference, resolutions = compare_index()
+    assert (difference.changed, difference.stale, difference.missing) == ({edited.pk}, {removed_id}, frozenset())
+    with pytest.raises(CommandError, match="differs"):
+        call_command("check_search_index")
+    call_command("check_search_index", "--repair")
+    assert not compare_index()[0]
+    assert all_eids("国家防范机制") == brute_force("国家防范机制")
+    assert all_eids("删除原有措辞") == [f"{edited.resolution.symbol} {edited.eid}"]
+
+
+def test_rebuild_command_indexes_every_paragraph(seeded):
+    from django.core.management import call_command
+
+    from resolutions.search.indexing import compare_index
+
+    call_command("rebuild_search_index")
+    assert not compare_index()[0]
+    assert search_paragraphs("酷刑").total == len(brute_force("酷刑"))

@@ -102,3 +102,7 @@ def test_highlight_escapes_markup_before_marking():
 def test_highlight_marks_traditional_queries_in_simplified_text_and_english_stems():
     assert str(highlight("建立国家防范机制。", ["國家防範機制"], "zh")) == "建立<mark>国家防范机制</mark>。"
     assert str(highlight("Urges States; further urged", ["urging"], "en")) == "<mark>Urges</mark> States; further <mark>urged</mark>"
+
+
+def test_digits_next_to_chinese_are_words_of_their_own():
+    assert [t.text for t in BigramTokenizer()("第1组修改稿11")] == ["第", "1", "组修", "修改", "改稿", "稿", "11"]
