@@ -72,6 +72,7 @@ ADOPTED_EN_RE = re.compile(r"adopted by the [\w ]+? on\s+(?P<date>\d{1,2}\s+\w+\
 ANNEX_RE = re.compile(r"^\s*(?:Annex(?:\s+[IVX]+)?|附件(?:[一二三四五六七八九十]+)?)\s*$")
 # A footnote marker or footnote number alone on a line.
 DIGITS_LINE_RE = re.compile(r"^\s*(?P<n>\d{1,3})\s*$")
+BARE_OPERATIVE_RE = re.compile(r"^\s*(?P<n>\d{1,3})\s+(?=[A-Z][a-z])")
 FOOTNOTE_START_RE = re.compile(r"^\s*(?P<n>\d{1,3})(?:\s+(?P<text>\S.*))?\s*$")
 TERMINAL_RE = re.compile(r"[,;:.，；：。]\s*$")
 ROMAN_RE = re.compile(r"^[ivx]+$")
@@ -612,9 +613,9 @@ class _BodyParser:
             text = line.text
             previous_ends = current is not None and bool(TERMINAL_RE.search(current.text))
             op = OPERATIVE_NUMBER_RE.match(text) if not DIGITS_LINE_RE.match(text) else None
-            bare = DIGITS_LINE_RE.match(text)
+            bare = DIGITS_LINE_RE.match(text) or BARE_OPERATIVE_RE.match(text)
             if bare and line.block_start and previous_ends and int(bare["n"]) == next_operative > 1:
-                op = bare  # "26" printed without its dot, alone on its line, where 26. is due
+                op = bare  # "26" printed without its dot where 26. is due, alone or before its verb
             item = ITEM_RE.match(text)
             stripped = text.strip()
             new: _Para | None = None
