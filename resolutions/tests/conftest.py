@@ -16,6 +16,7 @@ DATA = Path(__file__).parent / "data"
 def _isolated_storage(search_index_dir, tmp_path, settings):
     """Each test gets its own search index directory and media root."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.SEARCH_RATE_LIMIT = settings.API_RATE_LIMIT = "off"  # test_security.py turns it on
 
 
 @pytest.fixture
