@@ -153,6 +153,17 @@ class ResolutionAdmin(admin.ModelAdmin):
             before=getattr(form, "_before_edit", None),
         )
 
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Paragraph:
+            return super().save_formset(request, form, formset, change)
+        for paragraph in formset.save(commit=False):
+            if not paragraph.eid:  # a paragraph added here; record_edit keeps eids in step after edits
+                paragraph.eid = services.paragraph_eid(paragraph.kind, paragraph.number, paragraph.item)
+            paragraph.save()
+        for paragraph in formset.deleted_objects:
+            paragraph.delete()
+        formset.save_m2m()
+
     def delete_model(self, request, obj):
         services.delete_resolution(obj, user=request.user)
 
@@ -318,6 +329,11 @@ class ParagraphAdmin(ResolutionPartAdmin):
     @admin.display(description="text")
     def excerpt(self, obj: Paragraph) -> str:
         return truncatechars(obj.text, 100)
+
+    def save_model(self, request, obj, form, change):
+        if not obj.eid:
+            obj.eid = services.paragraph_eid(obj.kind, obj.number, obj.item)
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Footnote)

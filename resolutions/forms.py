@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 
 from . import services
-from .models import Resolution
+from .models import Body, Resolution
 from .parsing import Kind, ParsedResolution, ParseError
 from .throttle import LoginThrottle, client_address
 from .uploads import sha256_of
@@ -51,6 +51,10 @@ class UploadPreview:
     warnings: tuple[str, ...]
 
     @property
+    def body_label(self) -> str:
+        return Body(self.parsed.body.value).label
+
+    @property
     def counts(self) -> dict[str, int]:
         by_kind = Counter(p.kind for p in self.parsed.paragraphs)
         return {kind.value: by_kind.get(kind, 0) for kind in Kind}
@@ -61,19 +65,6 @@ class UploadPreview:
         found = [(p.eid, ref) for p in self.parsed.paragraphs for ref in p.references]
         found += [(f"footnote {f.number}", ref) for f in self.parsed.footnotes for ref in f.references]
         return found
-
-
-def numbering_warnings(parsed: ParsedResolution) -> list[str]:
-    """Gaps and repeats in the printed operative numbering: 'operative numbering jumps from 7 to 9'."""
-    numbers = sorted({p.number for p in parsed.paragraphs_of(Kind.OPERATIVE)}, key=int)
-    ordered = [p.number for p in parsed.paragraphs_of(Kind.OPERATIVE) if not p.item]
-    warnings = []
-    if numbers and numbers[0] != 1:
-        warnings.append(f"operative numbering starts at {numbers[0]}")
-    for before, after in zip(ordered, ordered[1:]):
-        if after != before + 1:
-            warnings.append(f"operative numbering jumps from {before} to {after}")
-    return warnings
 
 
 class UploadForm(forms.Form):
@@ -118,7 +109,7 @@ class UploadForm(forms.Form):
             sha256 = sha256_of(data)
             if sha256 in self.sources:
                 continue  # the same file chosen twice
-            warnings = list(dict.fromkeys([*parsed.warnings, *numbering_warnings(parsed)]))
+            warnings = list(parsed.warnings)  # the parser's own: numbering jumps, uncited footnotes …
             key = (parsed.symbol, parsed.language)
             if key in batch:
                 warnings.append(f"{batch[key]} in this upload is also {parsed.symbol} ({parsed.language}); the later file wins")

@@ -180,6 +180,30 @@ def test_editing_a_paragraph_keeps_a_revision_and_reaches_search(curator_client,
     assert search_hits(curator_client, "独角兽条款") == {("A/HRC/RES/45/32", "zh", "op3")}
 
 
+def test_a_paragraph_added_in_the_inline_gets_its_eid_permalink_and_search(curator_client, search_index):  # noqa: F811
+    resolution = ingest("A_HRC_RES_45_32.txt")
+    form_url, data = change_form(curator_client, resolution)
+    n = int(data["paragraphs-TOTAL_FORMS"][0])
+    data["paragraphs-TOTAL_FORMS"] = [str(n + 1)]
+    data.update({
+        f"paragraphs-{n}-position": ["30"],
+        f"paragraphs-{n}-kind": ["operative"],
+        f"paragraphs-{n}-number": ["15"],
+        f"paragraphs-{n}-item": [""],
+        f"paragraphs-{n}-text": ["决定继续处理这一问题（独角兽补遗）。"],
+        f"paragraphs-{n}-resolution": [str(resolution.pk)],
+        f"paragraphs-{n}-id": [""],
+    })
+
+    response = curator_client.post(form_url, data)
+
+    assert response.status_code == 302, response.context["errors"] if response.context else response
+    added = resolution.paragraphs.get(eid="op15")
+    assert (added.position, added.text) == (30, "决定继续处理这一问题（独角兽补遗）。")
+    assert added.get_absolute_url() == "/A/HRC/RES/45/32/zh/op15"
+    assert search_hits(curator_client, "独角兽补遗") == {("A/HRC/RES/45/32", "zh", "op15")}
+
+
 def test_editing_metadata_keeps_the_old_title_in_a_revision(curator_client, search_index):  # noqa: F811
     resolution = ingest("A_HRC_RES_45_32.txt")
     form_url, data = change_form(curator_client, resolution)

@@ -191,6 +191,33 @@ def test_a_new_version_replaces_the_text_keeps_permalinks_and_the_old_text_as_a_
     assert SourceFile.objects.filter(resolution=resolution).count() == 2
 
 
+def test_the_preview_shows_the_parsers_warnings(curator_client, search_index):  # noqa: F811
+    lines = data_file("A_HRC_RES_45_32.txt").decode("utf-8").splitlines(keepends=True)
+    start = next(i for i, line in enumerate(lines) if line.startswith(" 8. 鼓励需要援助的国家"))
+    end = next(i for i, line in enumerate(lines) if line.startswith(" 9. 强调必须加强"))
+    without_op8 = "".join(lines[:start] + lines[end:]).encode("utf-8")
+
+    preview = upload(curator_client, ("A_HRC_RES_45_32.txt", without_op8))
+
+    [shown] = preview.context["previews"]
+    assert shown.warnings == ("operative numbering jumps from 7 to 9",)
+    assert '<li class="warning">operative numbering jumps from 7 to 9</li>' in preview.content.decode()
+    assert "13 operative" in preview.content.decode()
+
+
+def test_the_preview_lists_footnotes_and_cross_references(curator_client, search_index):  # noqa: F811
+    preview = upload(curator_client, ("A_HRC_RES_45_32.txt", data_file("A_HRC_RES_45_32.txt")))
+
+    [shown] = preview.context["previews"]
+    page = preview.content.decode()
+    footnote = shown.parsed.footnotes[0]
+    assert f"<td>{footnote.number}</td><td>{footnote.text}</td>" in page
+    cited = {(where, ref.symbol, ref.paragraphs) for where, ref in shown.references}
+    assert ("pp4", "A/RES/60/251", ()) in cited
+    assert ("op12", "A/HRC/RES/18/18", (3, 4)) in cited
+    assert "<td>op12</td><td>A/HRC/RES/18/18</td><td>3, 4</td>" in page
+
+
 NOT_A_RESOLUTION = (
     "Real UN resolution texts for tests and benchmarks\n\nOfficial United Nations documents, as published. "
     "Read them; do not edit them.\n"
