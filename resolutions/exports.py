@@ -1,13 +1,17 @@
-"""Akoma Ntoso XML (the UN's AKN4UN profile) for one resolution in one language."""
+"""Exports: Akoma Ntoso XML (the UN's AKN4UN profile) of a resolution, search results as CSV."""
 from __future__ import annotations
 
+import csv
+from itertools import chain
 from xml.etree import ElementTree as ET
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect
 
 from .models import Body, ParagraphKind, Reference, Resolution
-from .templatetags.reading import Link, Marker, cited_number, place
+from .search.forms import SearchForm
+from .search.results import MAX_PER_PAGE, search_paragraphs
+from .templatetags.reading import Link, Marker, citation_en, citation_zh, cited_number, place
 from .views import reference_urls
 
 AKN_NS = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
@@ -170,3 +174,53 @@ def resolution_to_akn(resolution: Resolution, site: str) -> ET.Element:
             annex_paragraph = _el(annex_body, "paragraph", eId=f"att_1__para_{paragraph.number}")
             fill(_el(annex_paragraph, "content"), paragraph)
     return root
+
+
+# --- Search results as CSV ---------------------------------------------------------------------------
+
+CSV_MAX_ROWS = 10_000  # a researcher's export, not a dump of the archive
+CSV_COLUMNS = (
+    "symbol", "language", "body", "session", "adopted_on", "eid", "kind", "number", "item",
+    "citation_zh", "citation_en", "url", "text",
+)
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def search_rows(arguments: dict, site: str):
+    """Every paragraph the search finds (newest resolution first), up to CSV_MAX_ROWS, as CSV rows."""
+    yield CSV_COLUMNS
+    page, written = 1, 0
+    while written < CSV_MAX_ROWS:
+        outcome = search_paragraphs(
+            arguments["q"], filters=arguments["filters"], sort="date", page=page, per_page=MAX_PER_PAGE,
+            group=False, facets=False,
+        )
+        if outcome.page != page or not outcome.hits:
+            return
+        for hit in outcome.hits:
+            paragraph, resolution = hit.paragraph, hit.paragraph.resolution
+            yield (
+                resolution.symbol, resolution.language, resolution.body, resolution.session,
+                resolution.adopted_on.isoformat() if resolution.adopted_on else "", paragraph.eid, paragraph.kind,
+                paragraph.number, paragraph.item, citation_zh(resolution, paragraph),
+                citation_en(resolution, paragraph), site.rstrip("/") + paragraph.get_absolute_url(), paragraph.text,
+            )
+            written += 1
+            if written >= CSV_MAX_ROWS:
+                return
+        page += 1
+
+
+def search_csv(request: HttpRequest) -> StreamingHttpResponse:
+    """/search.csv?q=…: the search page's results (same filters), one row per paragraph with its permanent link."""
+    arguments = SearchForm(request.GET).search_arguments()
+    writer = csv.writer(_Echo())
+    rows = (writer.writerow(row) for row in search_rows(arguments, request.build_absolute_uri("/")))
+    # A byte-order mark so that spreadsheet programs read the Chinese as UTF-8.
+    response = StreamingHttpResponse(chain(["\ufeff"], rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="search-results.csv"'
+    return response

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("search/", search_views.search_page, name="search"),
     path("api/search", search_views.search_api, name="api-search"),
+    path("search.csv", exports.search_csv, name="search-csv"),
     path("api/resolutions/<symbol:symbol>", api.resolution_detail, name="api-resolution"),
     path("feed/", feeds.LatestResolutionsFeed(), name="feed"),
     path("browse/", views.browse, name="browse"),

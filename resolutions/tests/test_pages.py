@@ -285,6 +285,28 @@ def test_akoma_ntoso_references_point_where_the_page_does(client, series):
     assert [ref.get("href") for ref in refs] == ["http://testserver/A/RES/78/190/en/"]
 
 
+def test_search_results_as_csv_one_row_per_paragraph_with_its_permanent_link(client, search_index, chinese):
+    import csv
+    import io
+
+    response = client.get("/search.csv", {"q": "国家防范机制"})
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    body = b"".join(response.streaming_content).decode("utf-8")
+    assert body.startswith("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(body.lstrip("\ufeff"))))
+    expected = Paragraph.objects.filter(text__contains="国家防范机制").order_by("resolution__symbol", "position")
+    assert sorted((row["symbol"], row["eid"]) for row in rows) == sorted(
+        (p.resolution.symbol, p.eid) for p in expected
+    )
+    assert len(rows) == expected.count() > 1
+    op3 = next(row for row in rows if row["eid"] == "op3" and row["symbol"] == "A/RES/67/161")
+    assert op3["url"] == "http://testserver/A/RES/67/161/zh/op3"
+    assert op3["citation_zh"] == "大会第 67/161 号决议，执行部分第 3 段"
+    assert op3["citation_en"] == "General Assembly resolution 67/161, operative paragraph 3"
+    assert op3["adopted_on"] == "2012-12-20"
+    assert op3["text"] == Paragraph.objects.get(resolution__symbol="A/RES/67/161", eid="op3").text
+
+
 def test_atom_feed_lists_new_resolutions_newest_first(client, chinese):
     response = client.get("/feed/")
     assert response["Content-Type"].startswith("application/atom+xml")
