@@ -16,6 +16,7 @@ from .document import (
     ParsedResolution,
     ParseError,
 )
+from .declaration import looks_like_declaration, parse_declaration
 from .references import find_references, resolution_symbol
 
 # The numbered title line: "45/32. 加强人权领域的技术合作和能力建设", "78/171. Persons with albinism".
@@ -145,6 +146,8 @@ def parse_lines(raw: str, *, source_name: str = "") -> ParsedResolution:
     language = "zh" if t.cjk_share(text) > 0.2 else "en"
 
     title_index = next((i for i in nonblank if TITLE_RE.match(lines[i])), None)
+    if title_index is None and looks_like_declaration(lines):
+        return parse_declaration(lines)
     if title_index is None:
         first = nonblank[0]
         raise ParseError(

@@ -336,3 +336,16 @@ def test_parsing_one_document_takes_well_under_100_ms():
     for _ in range(10):
         parse_resolution(text)
     assert (time.perf_counter() - started) / 10 < 0.1
+
+
+def test_chinese_udhr_pdf_parses_as_a_declaration_with_thirty_articles():
+    parsed = parse_file("A_RES_217_A_III.pdf")
+    assert (parsed.symbol, parsed.body, parsed.title, parsed.adopted_on) == (
+        "A/RES/217(III)", Body.GENERAL_ASSEMBLY, "世界人权宣言", date(1948, 12, 10)
+    )
+    assert len(parsed.paragraphs_of(Kind.PREAMBULAR)) == 8
+    assert [p.number for p in parsed.paragraphs_of(Kind.OPERATIVE)] == list(range(1, 31))
+    articles = {p.number: p.text for p in parsed.paragraphs_of(Kind.OPERATIVE)}
+    assert articles[1] == "人人生而自由，在尊严和权利上一律平等。他们赋有理性和良心，并应以兄弟关系的精神相对待。"
+    assert articles[19].startswith("人人有权享有主张和发表意见的自由；")
+    assert parsed.paragraphs[0].text == "鉴于对人类家庭所有成员的固有尊严及其平等的和不移的权利的承认，乃是世界自由、正义与和平的基础，"
