@@ -68,10 +68,14 @@ def recombine(sources: list[SourceParagraph], count: int, *, seed: int = 1) -> I
     """`count` new paragraphs: a real paragraph's first clause, then clauses drawn from the same language."""
     rng = random.Random(seed)
     pools: dict[str, list[str]] = {}
+    by_language: dict[str, list[SourceParagraph]] = {}
     for source in sources:
         pools.setdefault(source.language, []).extend(c for c in CLAUSE_RE.split(source.text)[1:] if c)
-    for _ in range(count):
-        template = rng.choice(sources)
+        by_language.setdefault(source.language, []).append(source)
+    languages = sorted(by_language)
+    for n in range(count):
+        # As many paragraphs in each language, whatever the number of source texts per language.
+        template = rng.choice(by_language[languages[n % len(languages)]])
         clauses = CLAUSE_RE.split(template.text)
         pool = pools.get(template.language) or clauses
         new = [clauses[0]] + [rng.choice(pool) if rng.random() < 0.6 else clause for clause in clauses[1:]]

@@ -1,0 +1,199 @@
+"""Search benchmark: an archive-sized corpus, our search path next to SQLite FTS5 (trigram) and icontains.
+
+    .venv/bin/python bench/search.py --paragraphs 300000 [--corpus ../shared/corpus] [--workdir var/bench]
+
+Builds N paragraphs recombined from the real texts (bench/corpus.py) into a fresh SQLite database and
+index under --workdir, times the index build, then runs a fixed mix of 50 queries through
+resolutions.search.results.search_paragraphs (what the page and the API call: count, facets, one page
+of 20 with snippets) and through FTS5 and icontains (count + first 20 rows), each query once cold.
+The last line is: search p50_ms=… p95_ms=… fts5_ratio=… icontains_ratio=… build_s=… rss_mb=…
+"""
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import random
+import re
+import shutil
+import sqlite3
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# (query, filters): frequent and rare, 1-10 characters, phrases, boolean, filters, traditional script, English.
+QUERIES: list[tuple[str, dict]] = [
+    ("人权", {}), ("人权理事会", {}), ("酷刑", {}), ("受教育权", {}), ("能力建设", {}), ("国际人道主义法", {}),
+    ("缔约国履行", {}), ("有辱人格", {}), ("国家防范机制", {}), ("联合国", {}), ("秘书长", {}), ("决定", {}),
+    ("特别报告员", {}), ("不人道", {}), ("武装冲突", {}), ("技术援助", {}), ("非政府组织", {}), ("妇女", {}),
+    ("儿童", {}), ("残忍、不人道", {}), ("禁止酷刑委员会", {}), ("国家人权机构", {}), ("人", {}), ("权", {}),
+    ('"国际人权法"', {}), ('"酷刑和其他残忍"', {}), ("酷刑 儿童", {}), ("教育 OR 培训", {}), ("酷刑 -公约", {}),
+    ("國家防範機制", {}), ("聯合國人權理事會", {}), ("受教育權", {}),
+    ("人权", {"kind": "operative"}), ("酷刑", {"body": "GA"}), ("人权理事会", {"year_from": 2010, "year_to": 2015}),
+    ("决定", {"verb": "决定"}), ("秘书长", {"language": "zh", "kind": "preambular"}),
+    ("human rights", {}), ("torture", {}), ('"Human Rights Council"', {}), ("urges States", {}),
+    ("albinism", {}), ("education", {"language": "en"}), ("women OR girls", {}), ("discrimination -racial", {}),
+    ("Secretary-General", {}), ("decides", {"verb": "decides"}), ("capacity-building", {}),
+    ("条约机构", {}), ("A/HRC/44/37", {}),
+]
+assert len(QUERIES) == 50
+
+
+def setup(workdir: Path) -> None:
+    os.environ["ARCHIVE_VAR_DIR"] = str(workdir)
+    os.environ["SEARCH_INDEX_DIR"] = str(workdir / "search-index")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "archive.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def build_database(corpus: Path, count: int) -> list[str]:
+    """Insert `count` recombined paragraphs as resolutions of 30 paragraphs; returns their texts."""
+    from django.db import transaction
+
+    from bench.corpus import read_paragraphs, recombine
+    from resolutions.models import Paragraph, Resolution
+
+    sources = read_paragraphs(corpus)
+    rng = random.Random(7)
+    texts: list[str] = []
+    bodies = ["GA", "HRC", "CHR"]
+    paragraphs = list(recombine(sources, count))
+    by_language = {"zh": [p for p in paragraphs if p.language == "zh"], "en": [p for p in paragraphs if p.language == "en"]}
+    number = 0
+    with transaction.atomic():
+        for language, items in by_language.items():
+            for start in range(0, len(items), 30):
+                number += 1
+                body = rng.choice(bodies)
+                year = rng.randint(1990, 2025)
+                session = str(year - 1945) if body == "GA" else str(rng.randint(1, 60))
+                resolution = Resolution.objects.create(
+                    symbol=("A/RES/" if body == "GA" else "A/HRC/RES/" if body == "HRC" else "E/CN.4/RES/") + f"{session}/{number}",
+                    language=language, body=body, session=session, number=str(number), title=f"Bench {number}",
+                    adopted_on=datetime.date(year, rng.randint(1, 12), rng.randint(1, 28)),
+                )
+                chunk = items[start : start + 30]
+                counters = {"preambular": 0, "operative": 0, "annex": 0}
+                rows = []
+                for position, paragraph in enumerate(chunk, start=1):
+                    counters[paragraph.kind] += 1
+                    prefix = {"preambular": "pp", "operative": "op", "annex": "annex"}[paragraph.kind]
+                    rows.append(Paragraph(resolution=resolution, kind=paragraph.kind, position=position,
+                                          number=counters[paragraph.kind], eid=f"{prefix}{counters[paragraph.kind]}", text=paragraph.text))
+                    texts.append(paragraph.text)
+                Paragraph.objects.bulk_create(rows)
+    return texts
+
+
+def build_fts5(path: Path, texts: list[str]) -> sqlite3.Connection:
+    db = sqlite3.connect(path)
+    db.execute("CREATE VIRTUAL TABLE fts USING fts5(text, tokenize='trigram')")
+    db.executemany("INSERT INTO fts(text) VALUES (?)", ((t,) for t in texts))
+    db.commit()
+    return db
+
+
+def plain_words(query: str) -> list[str]:
+    """The positive words and "phrases" of a query, for the baselines (which AND them all)."""
+    found = re.findall(r'"([^"]*)"|(\S+)', query)
+    return [phrase or word for phrase, word in found if (phrase or word) not in ("OR", "AND") and not word.startswith("-")]
+
+
+def fts5_search(db: sqlite3.Connection, query: str) -> int:
+    words = plain_words(query)
+    if all(len(w) >= 3 for w in words):
+        match = " AND ".join('"' + w.replace('"', "") + '"' for w in words)
+        count = db.execute("SELECT count(*) FROM fts WHERE fts MATCH ?", (match,)).fetchone()[0]
+        db.execute("SELECT rowid, snippet(fts, 0, '<mark>', '</mark>', '…', 20) FROM fts WHERE fts MATCH ? ORDER BY rank LIMIT 20", (match,)).fetchall()
+    else:
+        where = " AND ".join("text LIKE ?" for _ in words)
+        params = [f"%{w}%" for w in words]
+        count = db.execute(f"SELECT count(*) FROM fts WHERE {where}", params).fetchone()[0]
+        db.execute(f"SELECT rowid FROM fts WHERE {where} LIMIT 20", params).fetchall()
+    return count
+
+
+def icontains_search(query: str) -> int:
+    from resolutions.models import Paragraph
+
+    qs = Paragraph.objects.all()
+    for word in plain_words(query):
+        qs = qs.filter(text__icontains=word)
+    count = qs.count()
+    list(qs.select_related("resolution")[:20])
+    return count
+
+
+def timed(function, *args, **kwargs) -> tuple[float, object]:
+    start = time.perf_counter()
+    result = function(*args, **kwargs)
+    return (time.perf_counter() - start) * 1000, result
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+
+
+def rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--paragraphs", type=int, default=20000)
+    parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
+    parser.add_argument("--workdir", type=Path, default=ROOT / "var" / "bench")
+    args = parser.parse_args()
+    if args.workdir.exists():
+        shutil.rmtree(args.workdir)
+    args.workdir.mkdir(parents=True)
+    setup(args.workdir)
+
+    from resolutions.search.indexing import rebuild_index
+    from resolutions.search.results import Filters, search_paragraphs
+
+    start = time.perf_counter()
+    texts = build_database(args.corpus, args.paragraphs)
+    print(f"database: {len(texts)} paragraphs in {time.perf_counter() - start:.1f} s", flush=True)
+    start = time.perf_counter()
+    rebuild_index(progress=lambda n: print(f"  indexed {n}", flush=True) if n % 50000 == 0 else None)
+    build_s = time.perf_counter() - start
+    index_mb = sum(f.stat().st_size for f in (args.workdir / "search-index").iterdir()) / 2**20
+    print(f"index: built in {build_s:.1f} s, {index_mb:.1f} MB", flush=True)
+    fts = build_fts5(args.workdir / "fts5.sqlite3", texts)
+    del texts
+
+    ours, fts_times, scan_times = [], [], []
+    for query, filters in QUERIES:
+        ms, outcome = timed(search_paragraphs, query, filters=Filters(**filters), per_page=20)
+        ours.append(ms)
+        f_ms, f_count = timed(fts5_search, fts, query)
+        fts_times.append(f_ms)
+        s_ms, s_count = timed(icontains_search, query)
+        scan_times.append(s_ms)
+        print(f"  {query!r:28} {filters!s:44} ours {ms:8.1f} ms ({outcome.total:6d})  fts5 {f_ms:8.1f} ms ({f_count:6d})  icontains {s_ms:8.1f} ms ({s_count:6d})", flush=True)
+    warm = [timed(search_paragraphs, q, filters=Filters(**f), per_page=20)[0] for q, f in QUERIES]
+    p50, p95 = percentile(ours, 0.5), percentile(ours, 0.95)
+    print(f"warm (same queries again): p50 {percentile(warm, 0.5):.1f} ms, p95 {percentile(warm, 0.95):.1f} ms")
+    print(f"fts5 p95 {percentile(fts_times, 0.95):.1f} ms, icontains p95 {percentile(scan_times, 0.95):.1f} ms, index {index_mb:.1f} MB")
+    print(
+        f"search p50_ms={p50:.1f} p95_ms={p95:.1f} fts5_ratio={p95 / percentile(fts_times, 0.95):.2f} "
+        f"icontains_ratio={p95 / percentile(scan_times, 0.95):.2f} build_s={build_s:.1f} rss_mb={rss_mb():.0f}"
+    )
+
+
+if __name__ == "__main__":
+    main()
