@@ -1,4 +1,5 @@
 """Exports: Akoma Ntoso XML (the UN's AKN4UN profile) of a resolution, search results as CSV."""
+
 from __future__ import annotations
 
 import csv
@@ -64,7 +65,9 @@ def _inline(parent: ET.Element, text: str, links: list[Link], markers: list[Mark
     last: ET.Element | None = None
     for run, what in place(text, links, markers):
         if isinstance(what, Marker):
-            last = _el(parent, "authorialNote", marker=str(what.number), placement="bottom", eId=f"authorialNote_{what.number}")
+            last = _el(
+                parent, "authorialNote", marker=str(what.number), placement="bottom", eId=f"authorialNote_{what.number}"
+            )
             _el(last, "p", notes.get(what.number, ""))
         elif isinstance(what, Link):
             last = _el(parent, "ref", run, href=what.href)
@@ -96,7 +99,12 @@ def resolution_to_akn(resolution: Resolution, site: str) -> ET.Element:
         _el(frbr, "FRBRuri", value=uri)
         if level == "FRBRWork":
             _el(frbr, "FRBRalias", value=resolution.symbol, name="symbol")
-        _el(frbr, "FRBRdate", date=adopted or "0001-01-01", name="adoption" if level != "FRBRManifestation" else "generation")
+        _el(
+            frbr,
+            "FRBRdate",
+            date=adopted or "0001-01-01",
+            name="adoption" if level != "FRBRManifestation" else "generation",
+        )
         _el(frbr, "FRBRauthor", href=author if level != "FRBRManifestation" else "#archive")
         if level == "FRBRWork":
             _el(frbr, "FRBRcountry", value="un")
@@ -105,9 +113,16 @@ def resolution_to_akn(resolution: Resolution, site: str) -> ET.Element:
         if level == "FRBRExpression":
             _el(frbr, "FRBRlanguage", language=language)
     references = _el(meta, "references", source="#archive")
-    _el(references, "TLCOrganization", eId=author[1:], href=f"/ontology/organization/un/{author[1:]}",
-        showAs=resolution.get_body_display())
-    _el(references, "TLCOrganization", eId="archive", href="/ontology/organization/archive", showAs="Resolution Archive")
+    _el(
+        references,
+        "TLCOrganization",
+        eId=author[1:],
+        href=f"/ontology/organization/un/{author[1:]}",
+        showAs=resolution.get_body_display(),
+    )
+    _el(
+        references, "TLCOrganization", eId="archive", href="/ontology/organization/archive", showAs="Resolution Archive"
+    )
 
     preface = _el(statement, "preface")
     _el(_el(preface, "p"), "docNumber", resolution.symbol)
@@ -143,7 +158,10 @@ def resolution_to_akn(resolution: Resolution, site: str) -> ET.Element:
         _el(_el(preamble, "formula", name="enactingFormula"), "p", resolution.opening)
     for paragraph in paragraphs:
         if paragraph.kind == ParagraphKind.PREAMBULAR:
-            fill(_el(preamble, "container", name="preambularParagraph", eId=f"preamble__para_{paragraph.number}"), paragraph)
+            fill(
+                _el(preamble, "container", name="preambularParagraph", eId=f"preamble__para_{paragraph.number}"),
+                paragraph,
+            )
 
     main = _el(statement, "mainBody")
     current: ET.Element | None = None
@@ -180,8 +198,19 @@ def resolution_to_akn(resolution: Resolution, site: str) -> ET.Element:
 
 CSV_MAX_ROWS = 10_000  # a researcher's export, not a dump of the archive
 CSV_COLUMNS = (
-    "symbol", "language", "body", "session", "adopted_on", "eid", "kind", "number", "item",
-    "citation_zh", "citation_en", "url", "text",
+    "symbol",
+    "language",
+    "body",
+    "session",
+    "adopted_on",
+    "eid",
+    "kind",
+    "number",
+    "item",
+    "citation_zh",
+    "citation_en",
+    "url",
+    "text",
 )
 
 
@@ -196,18 +225,32 @@ def search_rows(arguments: dict, site: str):
     page, written = 1, 0
     while written < CSV_MAX_ROWS:
         outcome = search_paragraphs(
-            arguments["q"], filters=arguments["filters"], sort="date", page=page, per_page=MAX_PER_PAGE,
-            group=False, facets=False,
+            arguments["q"],
+            filters=arguments["filters"],
+            sort="date",
+            page=page,
+            per_page=MAX_PER_PAGE,
+            group=False,
+            facets=False,
         )
         if outcome.page != page or not outcome.hits:
             return
         for hit in outcome.hits:
             paragraph, resolution = hit.paragraph, hit.paragraph.resolution
             yield (
-                resolution.symbol, resolution.language, resolution.body, resolution.session,
-                resolution.adopted_on.isoformat() if resolution.adopted_on else "", paragraph.eid, paragraph.kind,
-                paragraph.number, paragraph.item, citation_zh(resolution, paragraph),
-                citation_en(resolution, paragraph), site.rstrip("/") + paragraph.get_absolute_url(), paragraph.text,
+                resolution.symbol,
+                resolution.language,
+                resolution.body,
+                resolution.session,
+                resolution.adopted_on.isoformat() if resolution.adopted_on else "",
+                paragraph.eid,
+                paragraph.kind,
+                paragraph.number,
+                paragraph.item,
+                citation_zh(resolution, paragraph),
+                citation_en(resolution, paragraph),
+                site.rstrip("/") + paragraph.get_absolute_url(),
+                paragraph.text,
             )
             written += 1
             if written >= CSV_MAX_ROWS:

@@ -1,4 +1,5 @@
 """An Atom feed of the resolutions most recently added to the archive."""
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -1,4 +1,5 @@
 """Reading pages: home, browsing lists, a resolution, a paragraph, and the redirects that keep links alive."""
+
 from __future__ import annotations
 
 import re
@@ -27,6 +28,7 @@ from .templatetags.reading import Link, Marker, citation_en, citation_zh
 
 PER_PAGE = 50
 LANGUAGE_NAMES = dict(Language.choices)
+LANGUAGE_NAMES_IN_ZH = {"zh": "中文", "en": "英文"}
 HTML_LANG = {"zh": "zh-Hans", "en": "en"}
 # /browse/ga/67/: bodies by a short lower-case name in URLs.
 BODY_SLUGS = {value.lower(): value for value in Body.values}
@@ -46,9 +48,7 @@ def home(request: HttpRequest) -> HttpResponse:
         resolutions.values("language").annotate(n=Count("id")).order_by("-n"), "language", LANGUAGE_NAMES
     )
     sessions = _sessions(resolutions)
-    years = resolutions.exclude(adopted_on=None).annotate(year=ExtractYear("adopted_on")).values("year").annotate(
-        n=Count("id")
-    ).order_by("-year")
+    years = _years(resolutions)
     latest = resolutions.order_by("-created_at", "symbol")[:10]
     return render(
         request,
@@ -92,6 +92,12 @@ def _sessions(resolutions) -> list[dict]:
     ]
 
 
+def _years(resolutions) -> list[dict]:
+    """[{year, n}], newest year first."""
+    adopted = resolutions.exclude(adopted_on=None).annotate(year=ExtractYear("adopted_on"))
+    return list(adopted.values("year").annotate(n=Count("id")).order_by("-year"))
+
+
 def _page(request: HttpRequest, queryset):
     return Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
 
@@ -104,10 +110,9 @@ def _listing(queryset):
 
 def browse(request: HttpRequest) -> HttpResponse:
     resolutions = Resolution.objects.all()
-    years = resolutions.exclude(adopted_on=None).annotate(year=ExtractYear("adopted_on")).values("year").annotate(
-        n=Count("id")
-    ).order_by("-year")
-    return render(request, "resolutions/browse.html", {"sessions": _sessions(resolutions), "years": years})
+    return render(
+        request, "resolutions/browse.html", {"sessions": _sessions(resolutions), "years": _years(resolutions)}
+    )
 
 
 def body_list(request: HttpRequest, body: str, session: str = "") -> HttpResponse:
@@ -162,12 +167,13 @@ def _slug_to_eid(slug: str) -> str:
 
 
 def _not_held(request: HttpRequest, symbol: str) -> HttpResponse:
-    return render(
-        request,
-        "404.html",
-        {"symbol": symbol, "official_url": official_document_url(symbol, "zh"), "official_url_en": official_document_url(symbol, "en")},
-        status=404,
-    )
+    """A 404 that still helps: the symbol on the UN Official Document System, in both languages."""
+    context = {
+        "symbol": symbol,
+        "official_url": official_document_url(symbol, "zh"),
+        "official_url_en": official_document_url(symbol, "en"),
+    }
+    return render(request, "404.html", context, status=404)
 
 
 def resolution_any_language(request: HttpRequest, symbol: str) -> HttpResponse:
@@ -213,38 +219,42 @@ def short_form(request: HttpRequest, session: str, number: str, language: str = 
     return render(request, "resolutions/choose.html", {"cited": f"{session}/{number}", "choices": choices}, status=300)
 
 
-def _canonical(request: HttpRequest, symbol: str, language: str) -> tuple[Resolution | None, HttpResponse | None]:
-    """The resolution at its canonical address, or a redirect to that address (case, or a language not held)."""
-    resolution = Resolution.objects.filter(symbol=symbol, language=language).first()
-    if resolution is not None:
-        return resolution, None
-    resolution = _held(symbol, language)
+def _find(request: HttpRequest, symbol: str, language: str) -> Resolution | HttpResponse:
+    """The resolution a /<symbol>/<language>/ address names, held under that exact symbol or another spelling.
+
+    When only the other language is held, that one is returned with a notice saying so; a symbol the archive
+    does not hold gets the helpful 404.
+    """
+    resolution = Resolution.objects.filter(symbol=symbol, language=language).first() or _held(symbol, language)
     if resolution is None:
-        return None, _not_held(request, symbol)
+        return _not_held(request, symbol)
     if resolution.language != language:
+        wanted, held = Language(language), Language(resolution.language)
         messages.info(
             request,
-            f"档案没有 {symbol} 的{LANGUAGE_NAMES[language]}本，以下是{LANGUAGE_NAMES[resolution.language]}本。"
-            f" The archive holds no {Language(language).label} text of {symbol}; here is the {Language(resolution.language).label} one.",
+            f"档案没有 {resolution.symbol} 的{LANGUAGE_NAMES_IN_ZH[wanted]}本，以下是{LANGUAGE_NAMES_IN_ZH[held]}本。"
+            f" The archive holds no {wanted.name.title()} text of {resolution.symbol};"
+            f" here is the {held.name.title()} one.",
         )
-        return resolution, None
-    return resolution, None
+    return resolution
 
 
 # --- A resolution ------------------------------------------------------------------------------------
 
 
 def resolution_detail(request: HttpRequest, symbol: str, language: str) -> HttpResponse:
-    resolution, response = _canonical(request, symbol, language)
-    if response is not None:
-        return response
+    resolution = _find(request, symbol, language)
+    if isinstance(resolution, HttpResponse):
+        return resolution
     if (resolution.symbol, resolution.language) != (symbol, language):
         return redirect(resolution, permanent=resolution.language == language)
 
     paragraphs = list(resolution.paragraphs.all())
     footnotes = list(resolution.footnotes.all())
     references = list(
-        Reference.objects.filter(paragraph__resolution=resolution).select_related("target").order_by("paragraph", "start")
+        Reference.objects.filter(paragraph__resolution=resolution)
+        .select_related("target")
+        .order_by("paragraph", "start")
     )
     _prepare_text(resolution, paragraphs, footnotes, references)
     cited_by = _cited_by(resolution)
@@ -267,7 +277,9 @@ def _surroundings(request: HttpRequest, resolution: Resolution, paragraph: Parag
 
     On a paragraph's page the language switch leads to the same paragraph in the other language, when held.
     """
-    versions = list(Resolution.objects.filter(symbol=resolution.symbol).only("symbol", "language").order_by("-language"))
+    versions = list(
+        Resolution.objects.filter(symbol=resolution.symbol).only("symbol", "language").order_by("-language")
+    )
     for version in versions:
         version.switch_url = version.get_absolute_url()
         if paragraph is not None and version.paragraphs.filter(eid=paragraph.eid).exists():
@@ -294,8 +306,9 @@ def _series_key(resolution: Resolution) -> tuple:
 
 def _series_neighbours(resolution: Resolution) -> tuple[Resolution | None, Resolution | None]:
     """The previous and next resolution of the same title and body (the yearly series), in the same language."""
+    same_title = Resolution.objects.filter(title__iexact=resolution.title.strip())
     series = list(
-        Resolution.objects.filter(body=resolution.body, language=resolution.language, title__iexact=resolution.title.strip())
+        same_title.filter(body=resolution.body, language=resolution.language)
         .exclude(symbol=resolution.symbol)
         .only("symbol", "language", "session", "number", "title", "adopted_on")
     )
@@ -336,7 +349,11 @@ def _prepare_text(
 
     def link(reference: Reference) -> Link:
         held = reference.target_id is not None
-        title = reference.target_symbol if held else f"{reference.target_symbol} · 联合国正式文件系统 UN Official Document System"
+        title = (
+            reference.target_symbol
+            if held
+            else f"{reference.target_symbol} · 联合国正式文件系统 UN Official Document System"
+        )
         return Link(reference.start, reference.end, urls[reference.pk], title, external=not held)
 
     for paragraph in paragraphs:
@@ -402,9 +419,9 @@ def _citing(cited_by: list[dict], paragraph: Paragraph) -> list[dict]:
 
 
 def paragraph_detail(request: HttpRequest, symbol: str, language: str, eid: str) -> HttpResponse:
-    resolution, response = _canonical(request, symbol, language)
-    if response is not None:
-        return response
+    resolution = _find(request, symbol, language)
+    if isinstance(resolution, HttpResponse):
+        return resolution
     if (resolution.symbol, resolution.language) != (symbol, language):
         return redirect(_paragraph_url(resolution, eid), permanent=resolution.language == language)
 

@@ -1,4 +1,5 @@
 """How a resolution's text is shown: links and footnote markers placed by offset, citations, opening words."""
+
 from __future__ import annotations
 
 import re
@@ -78,14 +79,20 @@ def render_runs(runs: list[tuple[str, Link | Marker | str | None]]) -> SafeStrin
             parts.append(
                 format_html(
                     '<sup class="fn-marker"><a href="#{}" id="{}-ref" aria-label="脚注 {} footnote">{}</a></sup>',
-                    what.anchor, what.anchor, what.number, what.number,
+                    what.anchor,
+                    what.anchor,
+                    what.number,
+                    what.number,
                 )
             )
         elif isinstance(what, Link):
             parts.append(
                 format_html(
                     '<a class="ref{}" href="{}" title="{}">{}</a>',
-                    " ref-external" if what.external else "", what.href, what.title, text,
+                    " ref-external" if what.external else "",
+                    what.href,
+                    what.title,
+                    text,
                 )
             )
         elif what == EMPHASIS:
@@ -159,18 +166,15 @@ def paragraph_label(paragraph, language: str) -> str:
 # --- Opening words ---------------------------------------------------------------------------------
 
 # The words a UN paragraph opens with (printed in bold in Chinese, italics in English): how a text cites.
-OPENING_WORDS_ZH = sorted(
-    """
+_OPENING_WORDS_ZH = """
     重申 又重申 还重申 回顾 又回顾 还回顾 并回顾 忆及 又忆及 注意到 又注意到 还注意到 满意地注意到 赞赏地注意到
     关切地注意到 欢迎 又欢迎 还欢迎 赞扬 又赞扬 强调 又强调 还强调 深表关切 严重关切 深为关切 关切 表示关切 又表示关切
     认识到 又认识到 还认识到 确认 又确认 还确认 申明 又申明 意识到 又意识到 铭记 又铭记 考虑到 又考虑到 深信 又深信
     决定 又决定 还决定 请 又请 还请 吁请 又吁请 还吁请 促请 敦促 又敦促 鼓励 又鼓励 还鼓励 谴责 强烈谴责 邀请 表示赞赏
     赞赏 感谢 呼吁 承认 又承认 鉴于 提醒 欣见 支持 核可 建议 要求 宣布 指出 表示 认为 又认为 痛惜 深感痛惜 震惊
     深感震惊 着重指出 又着重指出 坚决谴责 再次 重申其 希望 期待 注意 审议了 审议 通过 赞同 授权 提请 指出 又指出
-    """.split(),
-    key=len,
-    reverse=True,
-)
+"""
+OPENING_WORDS_ZH = sorted(_OPENING_WORDS_ZH.split(), key=len, reverse=True)  # longest first: 又回顾 before 回顾
 OPENING_WORDS_EN_RE = re.compile(
     r"""^(?:(?:also|further|once\s+again|again|deeply|gravely|strongly|seriously|firmly|further|most)\s+)*
         [A-Z][a-z-]+                                   # Recalling, Urges, Concerned
@@ -223,5 +227,9 @@ def excerpt_around(text: str, start: int, end: int, language: str = "", width: i
         after = after[: after.rfind(" ")]
     return format_html(
         "{}{}<mark>{}</mark>{}{}",
-        lead, text[begin:start], text[start:end], after, "…" if end + width < len(text) else "",
+        lead,
+        text[begin:start],
+        text[start:end],
+        after,
+        "…" if end + width < len(text) else "",
     )

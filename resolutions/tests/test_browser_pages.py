@@ -4,6 +4,7 @@ Open a resolution, follow a paragraph link, copy its link and its citation (read
 switch language, follow a cross-reference and come back through "cited by", all by mouse and keyboard.
 Screenshots go to $SCREENSHOT_DIR when set (to look at the design), else to the test's tmp folder.
 """
+
 from __future__ import annotations
 
 import os
@@ -49,9 +50,18 @@ def browser(tmp_path):
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
     for argument in (
-        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--disable-dev-shm-usage", "--lang=zh-CN", "--window-size=1280,1000", f"--user-data-dir={tmp_path / 'profile'}",
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        "--lang=zh-CN",
+        "--window-size=1280,1000",
+        f"--user-data-dir={tmp_path / 'profile'}",
     ):
         options.add_argument(argument)
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
@@ -122,7 +132,10 @@ def test_researcher_reads_follows_copies_cites_and_switches_language(browser, li
         f"大会第 67/161 号决议，执行部分第 7 段，{site}/A/RES/67/161/zh/op7\n"
         f"General Assembly resolution 67/161, operative paragraph 7, {site}/A/RES/67/161/zh/op7"
     )
-    assert box.find_element(By.CSS_SELECTOR, ".cite-zh").text + "\n" + box.find_element(By.CSS_SELECTOR, ".cite-en").text == expected
+    assert (
+        box.find_element(By.CSS_SELECTOR, ".cite-zh").text + "\n" + box.find_element(By.CSS_SELECTOR, ".cite-en").text
+        == expected
+    )
     box.find_element(By.CSS_SELECTOR, "button.copy").send_keys(Keys.ENTER)
     WebDriverWait(browser, 5).until(lambda _: box.find_element(By.CSS_SELECTOR, ".copy-status").text == "已复制 Copied")
     assert clipboard(browser) == expected
@@ -135,7 +148,10 @@ def test_researcher_reads_follows_copies_cites_and_switches_language(browser, li
     assert browser.current_url == f"{site}/A/RES/67/161/zh/op7"
 
     browser.get(f"{site}/A/RES/67/161/zh/#op3")
-    assert browser.find_element(By.CSS_SELECTOR, "#op3 .fn-marker a").get_attribute("href") == f"{site}/A/RES/67/161/zh/#fn5"
+    assert (
+        browser.find_element(By.CSS_SELECTOR, "#op3 .fn-marker a").get_attribute("href")
+        == f"{site}/A/RES/67/161/zh/#fn5"
+    )
     browser.save_screenshot(str(shots / "resolution_67_161_zh_op3.png"))
 
     # Follow a cross-reference to a resolution the archive holds, and come back through "cited by".

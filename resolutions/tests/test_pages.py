@@ -3,6 +3,7 @@
 Texts (resolutions/tests/data, see its README): the two Chinese seed texts, 67/161 and 45/32, and two
 English ones of one series, 78/190 and 79/160, where 79/160 operative paragraph 3 cites 78/190.
 """
+
 from __future__ import annotations
 
 import html
@@ -58,15 +59,15 @@ def series(db):
 
 def paragraph_text(page: str, slug: str) -> str:
     """The visible text of paragraph `slug` on a page, without its footnote markers."""
-    block = re.search(rf'<div class="para [^"]*" id="{re.escape(slug)}">(.*?)<div class="para-tools">', page, re.S)
+    block = re.search(rf'<div class="para [^"]*" id="{re.escape(slug)}">(.*?)<div class="para-tools">', page, re.DOTALL)
     assert block is not None, f"no paragraph {slug} on the page"
-    text = re.search(r'<p class="para-text"[^>]*>(.*?)</p>', block.group(1), re.S).group(1)
+    text = re.search(r'<p class="para-text"[^>]*>(.*?)</p>', block.group(1), re.DOTALL).group(1)
     text = re.sub(r'<sup class="fn-marker">.*?</sup>', "", text)
     return html.unescape(strip_tags(text))
 
 
 def element_text(page: str, pattern: str) -> str:
-    found = re.search(pattern, page, re.S)
+    found = re.search(pattern, page, re.DOTALL)
     assert found is not None, pattern
     return html.unescape(strip_tags(found.group(1))).strip()
 
@@ -92,7 +93,8 @@ def test_paragraph_permalinks_keep_their_text_across_reingest_correction_and_a_t
     source = (DATA / "A_RES_67_161.txt").read_bytes() + b"\n"
     assert ingest("A_RES_67_161.txt", source).status in {"replaced", "unchanged"}
     assert ingest("A_HRC_RES_45_32.txt", (DATA / "A_HRC_RES_45_32.txt").read_bytes() + b"\n").status in {
-        "replaced", "unchanged"
+        "replaced",
+        "unchanged",
     }
     check()
     ingest("A_RES_79_160.txt")
@@ -152,7 +154,10 @@ def test_unknown_symbol_page_points_to_the_un_document_system(client, db):
 
 def test_resolution_page_header_title_and_canonical_link(client, chinese):
     page = client.get("/A/RES/67/161/zh/").content.decode()
-    assert element_text(page, r"<title>(.*?)</title>") == "A/RES/67/161 · 酷刑和其他残忍、不人道或有辱人格的待遇或处罚 · 人权决议档案"
+    assert (
+        element_text(page, r"<title>(.*?)</title>")
+        == "A/RES/67/161 · 酷刑和其他残忍、不人道或有辱人格的待遇或处罚 · 人权决议档案"
+    )
     assert '<link rel="canonical" href="http://testserver/A/RES/67/161/zh/">' in page
     assert '<h1 class="res-title" lang="zh-Hans">酷刑和其他残忍、不人道或有辱人格的待遇或处罚</h1>' in page
     assert '<time datetime="2012-12-20">2012-12-20</time>' in page
@@ -170,7 +175,10 @@ def test_every_paragraph_has_anchor_permalink_and_citations_in_both_languages(cl
     assert '<a class="anchor" href="#op7"' in page
     assert 'data-copy="http://testserver/A/RES/67/161/zh/op7"' in page
     cite = r'<div class="cite-box" id="cite-op7">.*?<p class="cite-{}" lang="[^"]+">(.*?)</p>'
-    assert element_text(page, cite.format("zh")) == "大会第 67/161 号决议，执行部分第 7 段，http://testserver/A/RES/67/161/zh/op7"
+    assert (
+        element_text(page, cite.format("zh"))
+        == "大会第 67/161 号决议，执行部分第 7 段，http://testserver/A/RES/67/161/zh/op7"
+    )
     assert element_text(page, cite.format("en")) == (
         "General Assembly resolution 67/161, operative paragraph 7, http://testserver/A/RES/67/161/zh/op7"
     )
@@ -184,33 +192,35 @@ def test_footnote_markers_link_to_their_footnotes(client, chinese):
     page = client.get("/A/RES/67/161/zh/").content.decode()
     # Operative paragraph 3: marker 5 sits right after the Optional Protocol's title.
     assert '任择议定书》<sup class="fn-marker"><a href="#fn5" id="fn5-ref"' in page
-    assert element_text(page, r'<li id="fn5" value="5">(.*?)<a class="fn-back"') == "5 联合国，《条约汇编》，第 2375 卷，第 24841 号。"
+    assert (
+        element_text(page, r'<li id="fn5" value="5">(.*?)<a class="fn-back"')
+        == "5 联合国，《条约汇编》，第 2375 卷，第 24841 号。"
+    )
     assert paragraph_text(page, "op3").startswith("欢迎各国建立防范机制以防范酷刑")
     assert "任择议定书》的缔约国履行义务" in paragraph_text(page, "op3")
 
 
 def test_references_to_resolutions_not_held_link_to_the_un_document_system(client, chinese):
     page = client.get("/A/HRC/RES/45/32/zh/").content.decode()
-    op12 = re.search(r'id="op12">(.*?)<div class="para-tools">', page, re.S).group(1)
+    op12 = re.search(r'id="op12">(.*?)<div class="para-tools">', page, re.DOTALL).group(1)
     link = re.search(r'<a class="ref ref-external" href="([^"]+)"[^>]*>(.*?)</a>', op12)
     assert html.unescape(link.group(1)) == "https://documents.un.org/api/symbol/access?s=A/HRC/RES/18/18&l=C&t=pdf"
     assert "18/18" in link.group(2)
     # A reference inside a footnote: 67/161 footnote 4 is "第 61/177 号决议，附件。"
     page = client.get("/A/RES/67/161/zh/").content.decode()
-    footnote = re.search(r'<li id="fn4" value="4">(.*?)</li>', page, re.S).group(1)
+    footnote = re.search(r'<li id="fn4" value="4">(.*?)</li>', page, re.DOTALL).group(1)
     assert 'href="https://documents.un.org/api/symbol/access?s=A/RES/61/177&amp;l=C&amp;t=pdf"' in footnote
 
 
 def test_reference_to_a_held_resolution_links_to_it_and_the_cited_one_lists_it_under_cited_by(client, series):
-    earlier, later = series
     page = client.get("/A/RES/79/160/en/").content.decode()
     assert paragraph_text(page, "op3") == OP3_79_160
     assert '78/190</a>;<sup class="fn-marker"><a href="#fn11" id="fn11-ref"' in page
-    op3 = re.search(r'id="op3">(.*?)<div class="para-tools">', page, re.S).group(1)
+    op3 = re.search(r'id="op3">(.*?)<div class="para-tools">', page, re.DOTALL).group(1)
     assert re.search(r'<a class="ref" href="/A/RES/78/190/en/" title="A/RES/78/190">[^<]*78/190</a>', op3)
 
     page = client.get("/A/RES/78/190/en/").content.decode()
-    cited_by = re.search(r'<section class="cited-by-section".*?</section>', page, re.S).group(0)
+    cited_by = re.search(r'<section class="cited-by-section".*?</section>', page, re.DOTALL).group(0)
     assert 'href="/A/RES/79/160/en/op3">A/RES/79/160 · operative paragraph 3</a>' in cited_by
     assert (
         '<p class="citing-text" lang="en"><strong class="opening">Takes note</strong>'
@@ -218,7 +228,7 @@ def test_reference_to_a_held_resolution_links_to_it_and_the_cited_one_lists_it_u
     ) in cited_by
     # The list form of the preamble ("… 77/204 of 15 December 2022 and 78/190 of …") is a citation too.
     assert 'href="/A/RES/79/160/en/pp2">A/RES/79/160 · preambular paragraph 2</a>' in cited_by
-    assert "<strong class=\"opening\">Recalling</strong>" in cited_by
+    assert '<strong class="opening">Recalling</strong>' in cited_by
     assert "<mark>78/190</mark> of 19 December 2023 on this issue" in cited_by
     assert cited_by.index("/A/RES/79/160/en/pp2") < cited_by.index("/A/RES/79/160/en/op3")
 
@@ -295,9 +305,7 @@ def test_search_results_as_csv_one_row_per_paragraph_with_its_permanent_link(cli
     assert body.startswith("\ufeff")
     rows = list(csv.DictReader(io.StringIO(body.lstrip("\ufeff"))))
     expected = Paragraph.objects.filter(text__contains="国家防范机制").order_by("resolution__symbol", "position")
-    assert sorted((row["symbol"], row["eid"]) for row in rows) == sorted(
-        (p.resolution.symbol, p.eid) for p in expected
-    )
+    assert sorted((row["symbol"], row["eid"]) for row in rows) == sorted((p.resolution.symbol, p.eid) for p in expected)
     assert len(rows) == expected.count() > 1
     op3 = next(row for row in rows if row["eid"] == "op3" and row["symbol"] == "A/RES/67/161")
     assert op3["url"] == "http://testserver/A/RES/67/161/zh/op3"
@@ -324,8 +332,8 @@ def test_home_page_counts_by_body_language_and_session(client, chinese, series):
     page = client.get("/").content.decode()
     assert '<a href="/browse/ga/">General Assembly</a> <span class="count">3</span>' in page
     assert '<a href="/browse/hrc/">Human Rights Council</a> <span class="count">1</span>' in page
-    assert "<li>English <span class=\"count\">2</span></li>" in page
-    assert "<li>中文 <span class=\"count\">2</span></li>" in page
+    assert '<li>English <span class="count">2</span></li>' in page
+    assert '<li>中文 <span class="count">2</span></li>' in page
     assert '<a href="/browse/ga/67/">67 <span class="count">1</span></a>' in page
     assert '<a href="/browse/year/2012/">2012 <span class="count">1</span></a>' in page
     latest = re.findall(r'class="res-list-symbol" href="([^"]+)"', page)
@@ -337,7 +345,9 @@ def test_lists_by_body_session_and_year_paginate(client, chinese, series, monkey
 
     page = client.get("/browse/ga/").content.decode()
     assert re.findall(r'class="res-list-symbol" href="([^"]+)"', page) == [
-        "/A/RES/79/160/en/", "/A/RES/78/190/en/", "/A/RES/67/161/zh/"
+        "/A/RES/79/160/en/",
+        "/A/RES/78/190/en/",
+        "/A/RES/67/161/zh/",
     ]
     page = client.get("/browse/hrc/45/").content.decode()
     assert re.findall(r'class="res-list-symbol" href="([^"]+)"', page) == ["/A/HRC/RES/45/32/zh/"]

@@ -1,4 +1,5 @@
 """How text is laid out on the reading pages: links and footnote markers by offset, citations, opening words."""
+
 from types import SimpleNamespace
 
 from resolutions.templatetags.reading import (
@@ -88,7 +89,10 @@ def test_opening_words_say_how_a_paragraph_cites():
 
 def test_excerpt_marks_the_citation_after_the_opening_words():
     text = "回顾其第 60/251 号决议，并注意到"
-    assert excerpt_around(text, 3, 15, "zh") == '<strong class="opening">回顾</strong>其<mark>第 60/251 号决议</mark>，并注意到'
+    assert (
+        excerpt_around(text, 3, 15, "zh")
+        == '<strong class="opening">回顾</strong>其<mark>第 60/251 号决议</mark>，并注意到'
+    )
     long = "Takes note of the report of the Special Rapporteur, prepared in accordance with its resolution 78/190;"
     start = long.index("resolution")
     assert excerpt_around(long, start, len(long) - 1, "en") == (
