@@ -21,6 +21,8 @@ from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpRequest
 
+from .middleware import client_ip
+
 
 @dataclass(frozen=True)
 class LoginThrottle:
@@ -82,5 +84,5 @@ class LoginThrottle:
 
 
 def client_address(request: HttpRequest) -> str:
-    """The peer address. X-Forwarded-For is not trusted: any client can write it."""
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    """The client's address, by the same rule as the rate limits (X-Forwarded-For only from TRUSTED_PROXIES)."""
+    return client_ip(request) or "unknown"

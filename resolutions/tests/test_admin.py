@@ -90,6 +90,25 @@ def test_repeated_failed_logins_are_throttled_per_username_and_address(client, c
     assert login(client, "curator", PASSWORD, address="203.0.113.9")["Location"] == "/admin/"
 
 
+def test_behind_a_trusted_proxy_the_forwarded_client_is_throttled_not_the_proxy(client, curator, locmem_cache, settings):  # noqa: F811
+    settings.LOGIN_FAILURE_LIMIT = 2
+    settings.TRUSTED_PROXIES = ["10.0.0.1"]
+
+    def via_proxy(password: str, client_address: str):
+        return client.post(
+            LOGIN_URL,
+            {"username": "curator", "password": password, "next": "/admin/"},
+            REMOTE_ADDR="10.0.0.1",
+            HTTP_X_FORWARDED_FOR=client_address,
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+
+    via_proxy("wrong", "198.51.100.7")
+    via_proxy("wrong", "198.51.100.7")
+    assert "Too many failed logins" in via_proxy(PASSWORD, "198.51.100.7").content.decode()
+    assert via_proxy(PASSWORD, "203.0.113.9")["Location"] == "/admin/"
+
+
 def test_a_successful_login_clears_earlier_failures(client, curator, locmem_cache, settings):  # noqa: F811
     settings.LOGIN_FAILURE_LIMIT = 3
     login(client, "curator", "wrong")
