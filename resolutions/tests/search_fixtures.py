@@ -51,39 +51,6 @@ SEED_TEXTS = ("A_HRC_RES_45_32.txt", "A_RES_67_161.txt")
 
 def ingest_file(path: Path):
     """Ingest one test file through the archive's own service (parse, store, schedule the reindex)."""
-    try:
-        from resolutions.services import ingest_resolution
-    except ImportError:  # TEMPORARY until resolutions.parsing.parse_resolution lands
-        return _rough_ingest(path)
+    from resolutions.services import ingest_resolution
+
     return ingest_resolution(source=path.read_bytes(), filename=path.name).resolution
-
-
-def _rough_ingest(path: Path):
-    import datetime
-    import re
-    import sys
-
-    from django.db import transaction
-
-    from resolutions.models import Paragraph, Resolution
-    from resolutions.search.indexing import schedule_reindex
-
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-    from bench.corpus import _rough
-
-    language = "zh" if re.search("[\u4e00-\u9fff]", path.read_text(encoding="utf-8")[:2000]) else "en"
-    symbol = path.stem.replace("_", "/").replace("/A/III", " A (III)")
-    parts = symbol.split("/")
-    with transaction.atomic():
-        resolution = Resolution.objects.create(
-            symbol=symbol, language=language, body="HRC" if "HRC" in symbol else "GA", session=parts[-2],
-            number=parts[-1], title=path.stem, adopted_on=datetime.date(2000 + int(parts[-2]) % 100, 1, 1),
-        )
-        counters = {"preambular": 0, "operative": 0}
-        for position, paragraph in enumerate(_rough(path, language), start=1):
-            counters[paragraph.kind] += 1
-            eid = ("pp" if paragraph.kind == "preambular" else "op") + str(counters[paragraph.kind])
-            Paragraph.objects.create(resolution=resolution, kind=paragraph.kind, position=position,
-                                     number=counters[paragraph.kind], eid=eid, text=paragraph.text)
-        schedule_reindex(resolution.pk)
-    return resolution

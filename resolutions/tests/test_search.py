@@ -36,6 +36,27 @@ def test_every_paragraph_containing_the_query_is_found_and_only_those(seeded, qu
     assert all_eids(query) == expected
 
 
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # broken across a line in 45/32 (能力建\n设)
+        ("能力建设", ["pp3", "pp4", "pp5", "pp8", "pp11", "pp15", "op1", "op2", "op4", "op6", "op9", "op10", "op11", "op14"]),
+        # broken across a page and a footnote block in 67/161
+        ("国际人道主义法", ["pp2", "pp6", "op15"]),
+        # broken around a footnote marker
+        ("缔约国履行", ["op3", "op20"]),
+        ("国家防范机制", ["pp9", "op3", "op4", "op31", "op36"]),
+    ],
+)
+def test_words_the_pdf_broke_are_found_in_the_paragraphs_that_hold_them(seeded, query, expected):
+    outcome = search_paragraphs(query, sort="date", per_page=100)
+    assert [hit.paragraph.eid for hit in outcome.hits] == expected
+
+
+def test_quoted_traditional_query_is_folded_too(seeded):
+    assert all_eids('"國際人道主義法"') == ["A/RES/67/161 op15", "A/RES/67/161 pp2", "A/RES/67/161 pp6"]
+
+
 def test_traditional_script_query_finds_the_simplified_paragraphs(seeded):
     assert all_eids("國家防範機制") == brute_force("国家防范机制")
 
