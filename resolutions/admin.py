@@ -78,9 +78,9 @@ class ResolutionAdmin(admin.ModelAdmin):
     search_fields = ("symbol", "title")
     date_hierarchy = "adopted_on"
     list_per_page = 50
-    inlines = [ParagraphInline, FootnoteInline]
+    inlines = (ParagraphInline, FootnoteInline)
     readonly_fields = ("public_link", "source_filename", "source_sha256", "sources", "parse_warnings", "revision_count", "created_at", "updated_at")
-    fieldsets = [
+    fieldsets = (
         (None, {"fields": ("symbol", "language", "public_link", "body", "session", "number", "title", "opening")}),
         (
             "Adoption",
@@ -98,7 +98,7 @@ class ResolutionAdmin(admin.ModelAdmin):
             },
         ),
         ("Provenance", {"fields": ("source_filename", "source_sha256", "sources", "parse_warnings", "revision_count", "created_at", "updated_at")}),
-    ]
+    )
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(paragraph_total=Count("paragraphs"))
@@ -324,7 +324,7 @@ class ParagraphAdmin(ResolutionPartAdmin):
     fields = ("resolution", "kind", "position", "number", "item", "eid", "text")
     readonly_fields = ("eid",)
     raw_id_fields = ("resolution",)
-    inlines = [ReferenceInline]
+    inlines = (ReferenceInline,)
 
     @admin.display(description="text")
     def excerpt(self, obj: Paragraph) -> str:

@@ -70,7 +70,7 @@ def read_form(html: str, form_id: str) -> dict[str, list[str]]:
     reader.feed(html)
     # A textarea's content starts after the newline Django writes behind the tag.
     return {
-        name: [v[1:] if v.startswith("\n") else v for v in values] for name, values in reader.data.items()
+        name: [v.removeprefix("\n") for v in values] for name, values in reader.data.items()
     }
 
 
@@ -88,7 +88,7 @@ def curator(django_user_model, db):
 
 
 @pytest.fixture
-def curator_client(client, curator, media_root, search_index):  # noqa: F811 (fixture)
+def curator_client(client, curator, media_root, search_index):
     client.force_login(curator)
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # the admin's own texts in English, as asserted
     return client

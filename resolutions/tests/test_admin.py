@@ -146,7 +146,7 @@ def test_throttle_lifts_when_the_window_has_passed(curator, locmem_cache, settin
 # The resolution list
 
 
-def test_resolution_list_filters_by_body_language_session_and_searches_symbol_and_title(curator_client):
+def test_resolution_list_filters_by_body_language_session_and_searches_symbol_and_title(curator_client):  # noqa: F811
     ingest("A_HRC_RES_45_32.txt")
     ingest("A_RES_67_161.txt")
     url = "/admin/resolutions/resolution/"

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import gzip
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -78,8 +77,10 @@ CASES = [
         "A_RES_79_163.pdf", data_file("A_RES_79_163.pdf"), "A/RES/79/163", "en",
         "The right of the Palestinian people to self-determination",
         "8 preambular, 2 operative, 0 annex; 7 footnotes",
-        ("op1", "Reaffirms the right of the Palestinian people to self-determination, including the right to their "
-                "independent State of Palestine;"),
+        ("op1", (
+            "Reaffirms the right of the Palestinian people to self-determination, including the right to their "
+            "independent State of Palestine;"
+        )),
         '"independent State of Palestine"',
     ),
     Case(
@@ -227,9 +228,9 @@ def test_the_preview_lists_footnotes_and_cross_references(curator_client, search
 
 
 NOT_A_RESOLUTION = (
-    "Real UN resolution texts for tests and benchmarks\n\nOfficial United Nations documents, as published. "
-    "Read them; do not edit them.\n"
-).encode("utf-8")
+    b"Real UN resolution texts for tests and benchmarks\n\nOfficial United Nations documents, as published. "
+    b"Read them; do not edit them.\n"
+)
 
 
 BAD_INPUTS = [
@@ -322,7 +323,7 @@ def test_upload_needs_the_curator_permissions(client, django_user_model, media_r
     assert client.get(UPLOAD_URL)["Location"] == f"{reverse('admin:login')}?next={UPLOAD_URL}"
 
 
-def test_the_resolution_list_links_to_the_upload_page(curator_client):
+def test_the_resolution_list_links_to_the_upload_page(curator_client):  # noqa: F811
     page = curator_client.get("/admin/resolutions/resolution/").content.decode()
     assert f'href="{UPLOAD_URL}" class="addlink">Upload resolutions</a>' in page
     assert curator_client.get("/admin/resolutions/resolution/add/")["Location"] == UPLOAD_URL
