@@ -173,10 +173,13 @@ class Reference(models.Model):
     def get_absolute_url(self) -> str:
         if self.target_id is None:
             return self.official_url
-        if len(self.target_paragraphs) >= 1:
-            para = self.target.paragraphs.filter(kind=ParagraphKind.OPERATIVE, number=self.target_paragraphs[0], item="").first()
-            if para is not None:
-                return para.get_absolute_url()
+        if self.target_paragraphs:
+            # "第 18/18 号决议第 3 和第 4 段" links to the first paragraph it names.
+            first = self.target.paragraphs.filter(
+                kind=ParagraphKind.OPERATIVE, number=self.target_paragraphs[0], item=""
+            ).first()
+            if first is not None:
+                return first.get_absolute_url()
         return self.target.get_absolute_url()
 
 
