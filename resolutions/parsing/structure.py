@@ -425,6 +425,8 @@ class _BodyParser:
                     continue
                 expected = (footnotes[-1].number + 1) if footnotes else 1
                 start = FOOTNOTE_START_RE.match(line)
+                if pending_number is not None and OPERATIVE_NUMBER_RE.match(line):
+                    break  # the footnote's text is missing: "37. …" is running text again, not footnote 10
                 if pending_number is not None:
                     current = _Footnote(pending_number, line.strip(), i)
                     footnotes.append(current)
