@@ -131,7 +131,9 @@ def clause_query(value: str, *, exact: bool) -> wq.Query:
     if not exact and not any(run.cjk for run in runs(fold(value))):
         english = english_query(value)
         if english is not None:
-            query = wq.Or([query, english])
+            # In English texts the stemmed field finds every exact match too; the exact field is only
+            # needed for Latin-script words in Chinese texts (UNESCO, A/HRC/44/37), so verify it there only.
+            query = wq.Or([english, wq.And([wq.Term("language", "zh"), query])])
     return query
 
 
