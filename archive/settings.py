@@ -154,14 +154,14 @@ X_FRAME_OPTIONS = "DENY"
 # ("" sends no policy).
 CONTENT_SECURITY_POLICY = os.environ.get("DJANGO_CONTENT_SECURITY_POLICY")
 
-# One cache for rate limits and the admin login throttle. LocMem is per process; for several gunicorn
-# workers to share the counts set e.g. DJANGO_CACHE_BACKEND=django.core.cache.backends.redis.RedisCache
-# DJANGO_CACHE_LOCATION=redis://127.0.0.1:6379/1 (pip install redis), or
-# django.core.cache.backends.memcached.PyMemcacheCache with 127.0.0.1:11211 (pip install pymemcache).
+# One cache for rate limits and the admin login throttle, shared by all gunicorn workers of one machine
+# (files in var/cache: no other service). Several machines share e.g.
+# DJANGO_CACHE_BACKEND=django.core.cache.backends.redis.RedisCache DJANGO_CACHE_LOCATION=redis://host:6379/1
+# (pip install redis), or django.core.cache.backends.memcached.PyMemcacheCache (pip install pymemcache).
 CACHES = {
     "default": {
-        "BACKEND": os.environ.get("DJANGO_CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
-        "LOCATION": os.environ.get("DJANGO_CACHE_LOCATION", "archive"),
+        "BACKEND": os.environ.get("DJANGO_CACHE_BACKEND", "django.core.cache.backends.filebased.FileBasedCache"),
+        "LOCATION": os.environ.get("DJANGO_CACHE_LOCATION", str(VAR_DIR / "cache")),
     }
 }
 

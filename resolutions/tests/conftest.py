@@ -16,6 +16,10 @@ DATA = Path(__file__).parent / "data"
 def _isolated_storage(search_index_dir, tmp_path, settings):
     """Each test gets its own search index directory and media root."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    # A cache of its own, so rate-limit and login-throttle counts never leak from one test to the next.
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": str(tmp_path)}
+    }
     settings.SEARCH_RATE_LIMIT = settings.API_RATE_LIMIT = "off"  # test_security.py turns it on
 
 
