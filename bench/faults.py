@@ -320,6 +320,7 @@ def scenario_database_postgres(corpus: Path, scratch: Path) -> None:
     data = scratch / "pgdata"
     sock = scratch / "pgsock"
     sock.mkdir()
+    os.chmod(scratch.parent, 0o755)  # the temporary folder is private to root; postgres must reach its part
     shutil.chown(scratch, "postgres")
     shutil.chown(sock, "postgres")
     port = free_port()
@@ -443,11 +444,10 @@ def free_port() -> int:
 
 
 SCENARIOS = {
-    "worker": scenario_worker,
-    "writer": scenario_writer,
-    "disk": scenario_disk,
-    "database": lambda corpus, scratch: (scenario_database_postgres(corpus, scratch / "pg"),
-                                         scenario_database_sqlite(corpus, scratch / "sqlite")),
+    "worker": [scenario_worker],
+    "writer": [scenario_writer],
+    "disk": [scenario_disk],
+    "database": [scenario_database_postgres, scenario_database_sqlite],
 }
 
 
@@ -457,15 +457,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", choices=sorted(SCENARIOS), action="append")
     args = parser.parse_args(argv)
     for name in args.only or list(SCENARIOS):
-        with tempfile.TemporaryDirectory(prefix=f"archive-fault-{name}-") as scratch:
-            path = Path(scratch)
-            if name == "database":
-                (path / "pg").mkdir()
-                (path / "sqlite").mkdir()
-            try:
-                SCENARIOS[name](args.corpus.resolve(), path)
-            except Exception as exc:  # a scenario that cannot even run is a failure, said plainly
-                report(name, False, f"scenario crashed: {type(exc).__name__}: {str(exc)[-800:]}")
+        for scenario in SCENARIOS[name]:
+            with tempfile.TemporaryDirectory(prefix=f"archive-fault-{name}-") as scratch:
+                path = Path(scratch) / "archive"
+                path.mkdir()
+                try:
+                    scenario(args.corpus.resolve(), path)
+                except Exception as exc:  # a scenario that cannot even run is a failure, said plainly
+                    report(scenario.__name__, False, f"scenario crashed: {type(exc).__name__}: {str(exc)[-800:]}")
     failed = [name for name, ok, _ in RESULTS if not ok]
     print(f"faults scenarios={len(RESULTS)} passed={len(RESULTS) - len(failed)} failed={len(failed)}")
     return 1 if failed else 0
