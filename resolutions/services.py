@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from .models import Footnote, Paragraph, Reference, Resolution, Revision, SourceFile
-from .parsing import ParsedResolution, ParseError, parse_resolution
+from .parsing import ParsedReference, ParsedResolution, ParseError, parse_resolution
 from .parsing.sources import read_source
 from .search.indexing import schedule_reindex
 
@@ -145,14 +145,7 @@ def _replace_text(resolution: Resolution, parsed: ParsedResolution) -> None:
     for parsed_paragraph in parsed.paragraphs:
         paragraph = paragraph_by_eid[parsed_paragraph.eid]
         for ref in parsed_paragraph.references:
-            Reference.objects.create(
-                paragraph=paragraph,
-                target_symbol=ref.symbol,
-                target_paragraphs=list(ref.paragraphs),
-                is_resolution=ref.is_resolution,
-                start=ref.start,
-                end=ref.end,
-            )
+            _store_reference(ref, paragraph=paragraph)
         for marker in parsed_paragraph.footnotes:
             parsed_footnote = footnote_texts.get(marker.number)
             if parsed_footnote is None or marker.number in footnotes:
@@ -166,19 +159,24 @@ def _replace_text(resolution: Resolution, parsed: ParsedResolution) -> None:
             )
             footnotes[marker.number] = footnote
             for ref in parsed_footnote.references:
-                Reference.objects.create(
-                    paragraph=paragraph,
-                    footnote=footnote,
-                    target_symbol=ref.symbol,
-                    target_paragraphs=list(ref.paragraphs),
-                    is_resolution=ref.is_resolution,
-                    start=ref.start,
-                    end=ref.end,
-                )
+                _store_reference(ref, paragraph=paragraph, footnote=footnote)
     # A footnote no paragraph cites is still part of the text: keep it, unattached.
     for number, parsed_footnote in footnote_texts.items():
         if number not in footnotes:
             Footnote.objects.create(resolution=resolution, number=number, text=parsed_footnote.text)
+
+
+def _store_reference(ref: ParsedReference, *, paragraph: Paragraph, footnote: Footnote | None = None) -> Reference:
+    """Offsets point into the paragraph text, or into the footnote text when the footnote cites."""
+    return Reference.objects.create(
+        paragraph=paragraph,
+        footnote=footnote,
+        target_symbol=ref.symbol,
+        target_paragraphs=list(ref.paragraphs),
+        is_resolution=ref.is_resolution,
+        start=ref.start,
+        end=ref.end,
+    )
 
 
 def link_references(resolution: Resolution) -> int:
