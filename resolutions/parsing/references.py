@@ -73,8 +73,24 @@ BODY_NAMES_EN = {
     "Council": None,
     "its": None,
 }
-# "paragraph 3 of resolution 18/18", "paragraphs 3 and 4 of its resolution 18/18"
-PARAGRAPHS_BEFORE_EN_RE = re.compile(r"paragraphs?\s+(?P<paragraphs>\d{1,3}(?:\s*(?:,|and|to)\s*\d{1,3})*)\s+of\s+[^;]{0,60}$")
+# Paragraph numbers as English prints them: "3", "3 and 4", "3, 4 and 7", "26 to 28", "3–5".
+PARAGRAPH_NUMBERS_EN = r"\d{1,3}(?:\s*(?:,|and|to|–)\s*\d{1,3})*"
+# The paragraphs named just before the word "resolution", with nothing between but the words that say
+# whose resolution it is: "paragraph 3 of resolution 18/18", "paragraphs 3 and 4 of its resolution 18/18",
+# "paragraphs 26 to 28 of its resolution 68/268", "paragraph 2 of Human Rights Council resolution 52/27".
+# Not "paragraphs 84 to 86 of the Programme of Action and resolution …": those are another text's.
+PARAGRAPHS_BEFORE_EN_RE = re.compile(
+    rf"\bparagraphs?\s+(?P<paragraphs>{PARAGRAPH_NUMBERS_EN})\s+of\s+"
+    r"(?:(?:its|the|General\s+Assembly|Human\s+Rights\s+Council|Commission\s+on\s+Human\s+Rights"
+    r"|Economic\s+and\s+Social\s+Council|Security\s+Council|Council|Assembly)\s+)*$"
+)
+# The paragraphs named right after the resolution number (and its date): "resolution 77/228, paragraph 5",
+# "resolution 9/5, para. 3", "resolution 60/251 of 15 March 2006, paragraphs 3 and 4"; not when the
+# paragraphs are another text's ("resolution 77/228, paragraph 5 of the Declaration").
+PARAGRAPHS_AFTER_EN_RE = re.compile(
+    r"(?:\s+of\s+\d{1,2}\s+[A-Z][a-z]+\s+\d{4})?\s*,\s*(?:paragraphs?|paras?\.)\s+"
+    rf"(?P<paragraphs>(?>{PARAGRAPH_NUMBERS_EN}))(?![\d/(])(?!\s*of\s+(?!which\b|that\b|it\b|the\s+resolution\b))"
+)
 
 
 def resolution_symbol(body: Body, session: str, number: str) -> str:
@@ -152,6 +168,18 @@ def _find_zh(text: str, document_body: Body, taken: list[tuple[int, int]]):
             )
 
 
+def paragraph_numbers(printed: str) -> tuple[int, ...]:
+    """"3 and 4" -> (3, 4); "26 to 28" and "3–5" are ranges -> (26, 27, 28), (3, 4, 5)."""
+    numbers: list[int] = []
+    for match in re.finditer(r"(?:(?P<range>to|–)\s*)?(?P<n>\d+)", printed):
+        n = int(match["n"])
+        if match["range"] and numbers and numbers[-1] < n <= numbers[-1] + 200:
+            numbers.extend(range(numbers[-1] + 1, n + 1))
+        else:
+            numbers.append(n)
+    return tuple(numbers)
+
+
 def _find_en(text: str, document_body: Body, taken: list[tuple[int, int]]):
     for word in RESOLUTION_WORD_EN_RE.finditer(text):
         before = text[max(0, word.start() - 40) : word.start()]
@@ -163,9 +191,7 @@ def _find_en(text: str, document_body: Body, taken: list[tuple[int, int]]):
         end_of_run = stop.start() if stop else limit
         window = text[word.end() : end_of_run]
         paragraphs_match = PARAGRAPHS_BEFORE_EN_RE.search(text[max(0, word.start() - 120) : word.start()])
-        paragraphs = ()
-        if paragraphs_match:
-            paragraphs = tuple(int(n) for n in re.findall(r"\d+", paragraphs_match.group("paragraphs")))
+        paragraphs = paragraph_numbers(paragraphs_match.group("paragraphs")) if paragraphs_match else ()
         first = True
         for match in RESOLUTION_NUMBER_EN_RE.finditer(window):
             start, end = word.end() + match.start(), word.end() + match.end()
@@ -177,9 +203,13 @@ def _find_en(text: str, document_body: Body, taken: list[tuple[int, int]]):
                 break
             session, number = match.group("session"), match.group("number")
             body = _body_for(name, BODY_NAMES_EN, session, document_body)
+            named = paragraphs if first else ()
+            after = PARAGRAPHS_AFTER_EN_RE.match(text, end)
+            if after and not named:
+                named, end = paragraph_numbers(after.group("paragraphs")), after.end()
             yield ParsedReference(
                 symbol=resolution_symbol(body, session, number),
-                paragraphs=paragraphs if first else (),
+                paragraphs=named,
                 start=word.start() if first else start,
                 end=end,
             )

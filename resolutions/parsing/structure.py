@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -77,6 +78,32 @@ BARE_OPERATIVE_RE = re.compile(r"^\s*(?P<n>\d{1,3})\s+(?=[A-Z][a-z])")
 FOOTNOTE_START_RE = re.compile(r"^\s*(?P<n>\d{1,3})(?:\s+(?P<text>\S.*))?\s*$")
 TERMINAL_RE = re.compile(r"[,;:.，；：。]\s*$")
 ROMAN_RE = re.compile(r"^[ivx]+$")
+# What makes a number part of the running text rather than a footnote marker: a list or range of numbers
+# going on ("5, 12 and 18", "Goals 1 and 2", "3 to 5"; not "13 and 72/190"), an item letter ("3 (a)"), a month (a date), a unit.
+NUMBER_GOES_ON_RE = re.compile(
+    r"\s*(?:(?:,|and|or|to|–|-)\s*\d+(?![\d/])|\((?:[a-z]{1,2}|[ivx]+)\)"
+    r"|(?:January|February|March|April|May|June|July|August|September|October|November|December)\b"
+    r"|per\s*cent|percent|%|years?\b|months?\b|days?\b)"
+)
+# What follows the day of a date: "4 December 2000".
+DAY_OF_MONTH_RE = re.compile(
+    r"\s*(?:January|February|March|April|May|June|July|August|September|October|November|December)\b"
+)
+# The word before a footnote marker that the strict rules take for a number's own word: a resolution
+# number ("71/205", "S-35/16,"), a year or year range ("1993,", "2015–2030"), a count ("5,"), or a plural
+# that names a list of numbers ("Goals 6" where no "and 7" follows).
+LOOSE_MARKER_WORD_RE = re.compile(
+    r"(?:S-)?\d{1,4}/\d{1,4}[,;]?|(?:19|20)\d\d(?:[–-](?:19|20)\d\d)?,?|\d{1,3},"
+    r"|Goals|paragraphs|articles|resolutions|decisions|principles|rules|targets|recommendations|sections"
+)
+
+
+def _spaced_occurrences(raw: str, digits: str) -> list[bool]:
+    """For each occurrence of `digits` standing alone in the extracted line, whether two spaces follow it."""
+    return [
+        raw[m.end() : m.end() + 2] == "  " and bool(raw[m.end() :].strip())
+        for m in re.finditer(rf"(?<!\d){re.escape(digits)}(?!\d)", raw)
+    ]
 
 
 @dataclass
@@ -347,6 +374,7 @@ class _BodyParser:
     def furniture(self, indexes: list[int]) -> set[int]:
         """Line indexes that are page furniture: anchors and the running-title lines around them."""
         anchors = [i for i in indexes if self.is_anchor(self.lines[i])]
+        self.page_ends = anchors
         near: dict[str, int] = {}
         position = {i: k for k, i in enumerate(indexes)}
         around = {j for a in anchors for j in indexes[max(0, position[a] - 5) : position[a] + 6]}
@@ -382,6 +410,7 @@ class _BodyParser:
         footnotes, footnote_lines = self.footnote_blocks(everything, dropped)
         skip = dropped | footnote_lines
         self.defined = {f.number: f.line for f in footnotes}
+        self.skip = skip
         self.last_defined = max(self.defined, default=0)
         stream = self.stream(body, skip)
         paragraphs, warnings = self.paragraphs(stream)
@@ -492,12 +521,18 @@ class _BodyParser:
         return out
 
     # -- markers ----------------------------------------------------------------------------------
-    def take_markers(self, text: str, line: _Line, state: dict) -> tuple[str, list[tuple[int, int]]]:
-        """Remove footnote markers from one line; return the text and (position, number) pairs."""
+    def take_markers(
+        self, text: str, line: _Line, state: dict, *, same_page_only: bool = False
+    ) -> tuple[str, list[tuple[int, int]]]:
+        """Remove footnote markers from one line; return the text and (position, number) pairs.
+        `same_page_only`: take only markers whose footnote is printed on this line's page (annex text, where
+        article and paragraph numbers abound)."""
         found: list[tuple[int, int]] = []
         own = DIGITS_LINE_RE.match(text)
         if own:
             n = int(own["n"])
+            if same_page_only and not (n in self.defined and self._on_same_page(line.index, self.defined[n])):
+                return text, []
             if n in self.defined and (n == state["next"] or n < state["next"]):
                 if n == state["next"]:
                     state["next"] += 1
@@ -514,7 +549,11 @@ class _BodyParser:
             n = state["next"]
             if n not in self.defined:
                 break
-            match = self._find_marker(text, n, position)
+            same_page = self._on_same_page(line.index, self.defined[n])
+            if same_page_only and not same_page:
+                break
+            loose = same_page and self.language == "en"
+            match = self._find_marker(text, n, position, raw=self.lines[line.index] if loose else None, line=line.index)
             if match is None:
                 break
             start, end = match
@@ -524,15 +563,28 @@ class _BodyParser:
                 start -= 1
             elif text[start - 1 : start] == " ":
                 start -= 1
+            elif text[start - 1 : start] in ",;:)" and text[start : start + 1].isalpha():
+                text = text[:start] + " " + text[start:]  # "Agreement,38and" -> "Agreement, and"
             found.append((start, n))
             position = start
             state["next"] += 1
         return text, found
 
-    def _find_marker(self, text: str, n: int, position: int) -> tuple[int, int] | None:
+    def _on_same_page(self, index: int, footnote_line: int) -> bool:
+        """No page ends between line `index` and the line defining the footnote: a marker and its footnote
+        are printed on the same page."""
+        return index <= footnote_line and bisect_right(self.page_ends, index) == bisect_right(self.page_ends, footnote_line)
+
+    def _find_marker(
+        self, text: str, n: int, position: int, raw: str | None = None, line: int = 0
+    ) -> tuple[int, int] | None:
+        """Where footnote `n`'s marker sits in `text` after `position`. `raw` (line `line` as extracted) is
+        given when footnote n is printed on this page: then the looser English rules of _is_loose_marker_at
+        apply, unless the strict rules find the marker further down the page."""
         digits = str(n)
-        best = None
-        for match in re.finditer(rf"(?<!\d){re.escape(digits)}(?!\d)|\d+{re.escape(digits)}(?!\d)", text[position:]):
+        pattern = rf"(?<!\d){re.escape(digits)}(?!\d)|\d+{re.escape(digits)}(?!\d)"
+        candidates = [m for m in re.finditer(pattern, text[position:])]
+        for match in candidates:
             start = position + match.start()
             end = position + match.end()
             token = match.group()
@@ -542,12 +594,40 @@ class _BodyParser:
                     return span
                 continue
             if self._is_marker_at(text, start, end):
-                best = (start, end)
-                break
-        return best
+                return start, end
+        if raw is None or self._strict_marker_below(n, line):
+            return None
+        following = next((t.squeeze_spaces(self.lines[j]) for j in range(line + 1, self.defined[n])
+                          if j not in self.skip and self.lines[j].strip()), "")
+        spaced = _spaced_occurrences(raw, digits)
+        alone = [m for m in candidates if m.group() == digits]
+        for match in candidates:
+            if match.group() != digits:
+                span = self._glued_to_number(text, position + match.start(), position + match.end(), digits, loose=True)
+                if span:
+                    return span
+        for k, match in enumerate(alone):
+            start, end = position + match.start(), position + match.end()
+            from_end = len(alone) - k
+            evidence = len(spaced) >= from_end and spaced[-from_end]
+            if self._is_loose_marker_at(text + " " + following, start, end, spaced=evidence):
+                return start, end
+        return None
 
-    def _glued_to_number(self, text: str, start: int, end: int, digits: str) -> tuple[int, int] | None:
-        """'201814' (2018 + 14), '77/2285' (77/228 + 5): a marker glued to a number it cannot belong to."""
+    def _strict_marker_below(self, n: int, line: int) -> bool:
+        """Whether the strict rules find footnote `n`'s marker on a running-text line after `line` and before
+        the footnote itself: then that is the marker, not a looser candidate here."""
+        for j in range(line + 1, self.defined[n]):
+            if j not in self.skip and self.lines[j].strip() and self._find_marker(t.squeeze_spaces(self.lines[j]), n, 0):
+                return True
+        return False
+
+    def _glued_to_number(
+        self, text: str, start: int, end: int, digits: str, *, loose: bool = False
+    ) -> tuple[int, int] | None:
+        """'201814' (2018 + 14), '77/2285' (77/228 + 5): a marker glued to a number it cannot belong to.
+        `loose` (the footnote is printed on this page): also a special session's resolution, which are few
+        ('S-35/16' is S-35/1 + 6)."""
         token = text[start:end]
         head = token[: -len(digits)]
         before = text[max(0, start - 12) : start]
@@ -558,10 +638,38 @@ class _BodyParser:
             number = int(token)
             if number > 400 and len(head) >= 1 and int(head) <= 400:
                 return end - len(digits), end
+            if loose and re.search(r"(?<![\w-])S-\d{1,2}/$", before) and len(head) == 1 and head != "0":
+                return end - len(digits), end
             return None
         if len(head) == 4 and head[:2] in ("19", "20") and not re.search(r"[\d/.-]$", before):
             return end - len(digits), end  # a year + marker: 201814
         return None
+
+    def _is_loose_marker_at(self, text: str, start: int, end: int, *, spaced: bool) -> bool:
+        """English markers the strict rules refuse, tried only for the footnote due next and printed on this
+        page: the number is set apart by PyMuPDF's superscript gap ("resolution 8  was", "Goals 39  to"),
+        follows a number it cannot belong to ("71/205 18 and", "73/263, 15 74/168", "2015–2030, 8 the",
+        "of 1993, 2 which", "under age 5, 12 and that"), ends a list word's single number ("Goals 6 in"),
+        follows a full stop ("this Convention.1"), is glued to a word in capitals ("HIV/AIDS7") or sits between a
+        comma and a word ("Agreement,38and")."""
+        before, after = text[:start], text[end:]
+        prev = before[-1:]
+        if re.match(r"[a-z]", after) and re.search(r"[A-Za-z][,;)]$", before) and not re.match(r"(?:st|nd|rd|th)\b", after):
+            return True
+        if after[:1] and (after[:1].isalnum() or after[:1] in "/-–%") or re.match(r"\.\d", after):
+            return False
+        if NUMBER_GOES_ON_RE.match(after):
+            return False
+        if spaced:
+            return True
+        if prev == "." and re.search(r"[a-z]{3,}\.$", before) and not re.search(r"\b(?:paras|chap|sect)\.$", before):
+            return True  # after a sentence's full stop: "have signed this Convention.1"
+        if prev.isalpha():
+            return bool(re.search(r"(?<![A-Za-z])[A-Z]{4,}$", before)) and not before.endswith("COVID")
+        word = re.search(r"(\S+) $", before)
+        if not word or re.match(r"\s+[A-Z]", after):
+            return False
+        return bool(LOOSE_MARKER_WORD_RE.fullmatch(word.group(1)))
 
     def _is_marker_at(self, text: str, start: int, end: int) -> bool:
         before = text[:start]
@@ -581,6 +689,8 @@ class _BodyParser:
             if prev == " " and re.search(r"(?:目标|项目|第|附件|共|约)\s*$", before):
                 return False
             return True
+        if DAY_OF_MONTH_RE.match(after):
+            return False  # "55/91 of\n4 December 2000": the day of a date, even at the start of a line
         # English: glued to a word or punctuation ("albinism16", "Rights,1", "2021)15") or after a space
         # following a word ("Development 8 and"), but not a number the words before it call for.
         if not prev:
@@ -659,17 +769,22 @@ class _BodyParser:
                 current = new
             if current is None:
                 continue
-            text, markers = self.take_markers(text, line, state)
-            piece = text.strip()
-            lead = len(text) - len(text.lstrip())
-            joined = t.join(current.text, piece) if piece else current.text.rstrip()
-            base = len(joined) - len(piece)
-            for position, number in markers:
-                at = base + min(max(0, position - lead), len(piece))
-                current.markers.append(FootnoteMarker(number=number, offset=at))
-            current.text = joined
+            self._append(current, text, line, state)
+        self.marker_state = state
         # An operative paragraph whose lettered items follow keeps its chapeau as its own entry.
         return paras, warnings
+
+    def _append(self, para: _Para, text: str, line: _Line, state: dict, *, same_page_only: bool = False) -> None:
+        """Add one line's text to `para`, its footnote markers taken out and recorded at their offsets."""
+        text, markers = self.take_markers(text, line, state, same_page_only=same_page_only)
+        piece = text.strip()
+        lead = len(text) - len(text.lstrip())
+        joined = t.join(para.text, piece) if piece else para.text.rstrip()
+        base = len(joined) - len(piece)
+        for position, number in markers:
+            at = base + min(max(0, position - lead), len(piece))
+            para.markers.append(FootnoteMarker(number=number, offset=at))
+        para.text = joined
 
     def _starts_sentence(self, text: str) -> bool:
         if self.language == "zh":
@@ -677,14 +792,16 @@ class _BodyParser:
         return text[:1].isupper() or text[:1] in "“\"‘("
 
     def annex_paragraphs(self, stream: list[_Line]) -> list[_Para]:
-        """Annex text: every block a paragraph, numbered by position (headings like 'Article 1' included)."""
+        """Annex text: every block a paragraph, numbered by position (headings like 'Article 1' included).
+        Footnote markers are taken as in the body, but only for footnotes printed on the same page."""
         paras: list[_Para] = []
         current: _Para | None = None
+        state = getattr(self, "marker_state", {"next": 1})
         for line in stream:
             if current is None or line.block_start and (TERMINAL_RE.search(current.text) or len(current.text) < 80):
                 current = _Para(Kind.ANNEX, len(paras) + 1, line=line.index)
                 paras.append(current)
-            current.text = t.join(current.text, line.text)
+            self._append(current, line.text, line, state, same_page_only=True)
         return paras
 
 

@@ -222,7 +222,9 @@ def test_chinese_references_and_document_symbols():
 # -- English -------------------------------------------------------------------------------------
 
 ENGLISH = ["A_RES_78_171.txt", "A_RES_78_220.txt", "A_RES_79_155.txt", "A_RES_79_157.txt", "A_RES_79_160.txt",
-           "A_RES_79_173.txt", "A_RES_78_171.pdf", "A_RES_79_157.pdf"]
+           "A_RES_79_173.txt", "A_RES_78_171.pdf", "A_RES_79_157.pdf", "A_RES_78_179.txt", "A_RES_78_182.txt",
+           "A_RES_78_201.txt", "A_RES_78_209.txt", "A_RES_78_235.txt", "A_RES_79_159.txt", "A_RES_79_183.txt",
+           "A_RES_79_184.txt"]
 
 
 def index_rows():
@@ -306,6 +308,126 @@ def test_marker_after_a_year_separated_by_a_space():
     pp2 = by_eid(parse_file("A_RES_79_173.txt"))["pp2"]
     assert "the Geneva Conventions of 12 August 1949 and the Additional Protocols" in pp2.text
     assert [m.number for m in pp2.footnotes] == [1, 2, 3, 4, 5, 6, 7, 8]
+
+
+def markers_with_words_before(paragraph, width=14):
+    return [(m.number, paragraph.text[: m.offset][-width:]) for m in paragraph.footnotes]
+
+
+def test_79_160_has_the_twenty_preambular_paragraphs_its_pdf_prints():
+    # Counted on the official PDF (corpus en/A_RES_79_160.pdf, pages 1-3): 20 italic openings before "1. Reaffirms".
+    openings = ["Guided", "Recalling", "Acknowledging", "Recalling", "Mindful", "Noting", "Recalling", "Alarmed",
+                "Noting", "Alarmed", "Concerned", "Mindful", "Seriously", "Deeply", "Recognizing", "Underlining",
+                "Noting", "Stressing", "Expressing", "Recalling"]
+    preamble = parse_file("A_RES_79_160.txt").paragraphs_of(Kind.PREAMBULAR)
+    assert [p.text.split()[0] for p in preamble] == openings
+    assert preamble[-1].text.endswith("to hold a special solemn meeting at the seventy-ninth session of the General Assembly,")
+
+
+def test_markers_set_apart_after_resolution_numbers_and_dates():
+    # 79/184 pp19: "resolutions 71/205 18  and 72/190, 19  and … 73/263, 20 74/168, 21 75/192, 22" then, after a
+    # page break, "76/179, 23 77/229 24 and 78/221, 25 … of 18 October 2022, 26  15 March 2023, 27".
+    pp19 = by_eid(parse_file("A_RES_79_184.txt"))["pp19"]
+    assert (
+        "submitted pursuant to resolutions 71/205 and 72/190, and the reports of the Secretary-General submitted "
+        "pursuant to resolutions 73/263, 74/168, 75/192, 76/179, 77/229 and 78/221, and the reports of the "
+        "Independent International Commission of Inquiry on Ukraine of 18 October 2022, 15 March 2023, "
+        "19 October 2023 and 18 March 2024 pursuant to Human Rights Council resolutions 49/1 and 52/32,"
+    ) in pp19.text
+    assert markers_with_words_before(pp19, 12) == [
+        (18, "tions 71/205"), (19, " and 72/190,"), (20, "ions 73/263,"), (21, "263, 74/168,"), (22, "168, 75/192,"),
+        (23, "192, 76/179,"), (24, "/179, 77/229"), (25, " and 78/221,"), (26, "ctober 2022,"), (27, " March 2023,"),
+        (28, "October 2023"), (29, "8 March 2024"),
+    ]
+
+
+def test_marker_after_a_year_range_no_longer_merges_the_next_paragraph():
+    # 78/179 pp8: "Sendai Framework for Disaster Risk Reduction 2015–2030, 8 the Doha Programme"; the stalled
+    # sequence left "(Habitat III), 14" in the text and glued pp9 to it. The PDF prints 40 preambular paragraphs.
+    parsed = parse_file("A_RES_78_179.txt")
+    assert len(parsed.paragraphs_of(Kind.PREAMBULAR)) == 40
+    pp8, pp9 = by_eid(parsed)["pp8"], by_eid(parsed)["pp9"]
+    assert "Reduction 2015–2030, the Doha Programme" in pp8.text
+    assert pp8.text.endswith("Conference on Housing and Sustainable Urban Development (Habitat III),")
+    assert [m.number for m in pp8.footnotes] == [7, 8, 9, 10, 11, 12, 13, 14]
+    assert pp9.text.startswith("Reaffirming that fulfilling the human rights, developmental needs and well-being of youth")
+
+
+def test_marker_after_a_year_that_follows_of():
+    # 78/209: "Programme of Action of 1993, 2 which" and "resolution 1993/51 of 9 March 1993 3".
+    paragraphs = by_eid(parse_file("A_RES_78_209.txt"))
+    assert markers_with_words_before(paragraphs["pp2"], 8) == [(2, "of 1993,")]
+    assert markers_with_words_before(paragraphs["pp5"], 10) == [(3, "March 1993")]
+    assert "of 9 March 1993 and all its subsequent resolutions" in paragraphs["pp5"].text
+
+
+def test_marker_after_a_plural_that_names_no_list():
+    # 78/235 op10: "the Sustainable Development Goals 6 ⏎ in Central Africa;" (footnote 6: See resolution 70/1).
+    op10 = by_eid(parse_file("A_RES_78_235.txt"))["op10"]
+    assert op10.text.endswith("the attainment of the Sustainable Development Goals in Central Africa;")
+    assert markers_with_words_before(op10, 5) == [(6, "Goals")]
+
+
+def test_marker_glued_to_capitals_and_between_comma_and_word():
+    # 78/182 pp7: "Declaration of Commitment on HIV/AIDS7 and"; 79/159 op18: "the Paris Agreement,38and the".
+    pp7 = by_eid(parse_file("A_RES_78_182.txt"))["pp7"]
+    assert pp7.text.startswith("Reaffirming the Declaration of Commitment on HIV/AIDS and the Political Declaration")
+    assert markers_with_words_before(pp7, 4)[0] == (7, "AIDS")
+    op18 = by_eid(parse_file("A_RES_79_159.txt"))["op18"]
+    assert "the Paris Agreement, and the Kunming-Montreal Biodiversity Framework under the United Nations" in op18.text
+    assert markers_with_words_before(op18, 10) == [(38, "Agreement,"), (39, " Framework"), (40, "Diversity;")]
+
+
+def test_marker_glued_to_a_special_session_resolution():
+    # 79/183 op1: "Human Rights Council resolution S-35/16 and the report": resolution S-35/1, footnote 6.
+    op1 = by_eid(parse_file("A_RES_79_183.txt"))["op1"]
+    assert "pursuant to Human Rights Council resolution S-35/1 and the report of the Special Rapporteur" in op1.text
+    assert [n for n, _ in markers_with_words_before(op1)] == [5, 6, 7]
+    assert "A/HRC/RES/S-35/1" in [r.symbol for r in op1.references]
+
+
+def test_day_of_a_date_at_a_line_start_is_not_a_marker():
+    # 78/201 pp2: "55/91 of ⏎ 4 December 2000" took footnote 4, which "fourteenth session, 4" cites at the end of
+    # pp3; the "4" left there glued pp3 to the next paragraph. The PDF prints 22 preambular paragraphs.
+    parsed = parse_file("A_RES_78_201.txt")
+    pp2, pp3 = by_eid(parsed)["pp2"], by_eid(parsed)["pp3"]
+    assert "55/91 of 4 December 2000, 57/204 of 18 December 2002" in pp2.text
+    assert pp2.footnotes == ()
+    assert pp3.text.endswith("Cultural Organization at its fourteenth session,")
+    assert markers_with_words_before(pp3, 18) == [(4, "ourteenth session,")]
+    assert len(parsed.paragraphs_of(Kind.PREAMBULAR)) == 22
+
+
+def test_footnote_marker_in_an_annex_after_a_full_stop():
+    # 79/243, lines 1-209 and 3627-3751 (the Convention's articles 1-66 left out): "have signed this Convention.1".
+    parsed = parse_file("A_RES_79_243_last_page.txt")
+    cited = [(p.kind, p.text, [(m.number, m.offset) for m in p.footnotes]) for p in parsed.paragraphs if p.footnotes]
+    assert len(cited) == 1
+    kind, text, markers = cited[0]
+    assert (kind, text[-29:], markers) == (Kind.ANNEX, " have signed this Convention.", [(1, len(text))])
+    assert parsed.footnotes[0].text.startswith("It is noted that interpretative notes on articles 2, 17, 23 and 35")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the three English word orders
+        ("Recalling paragraph 3 of resolution 77/228,", [("A/RES/77/228", (3,))]),
+        ("Recalling paragraphs 3 and 4 of its resolution 77/228,", [("A/RES/77/228", (3, 4))]),
+        ("Recalling resolution 77/228, paragraph 5,", [("A/RES/77/228", (5,))]),
+        # real: 79/165 op5, and 78/174 footnote 9
+        ("Reaffirms paragraphs 26 to 28 of its resolution 68/268", [("A/RES/68/268", (26, 27, 28))]),
+        ("Economic and Social Council resolution 2016/6, para. 3.", [("E/RES/2016/6", (3,))]),
+        # paragraphs of another text stay with it
+        ("paragraphs 84 to 86 of the Programme of Action and resolution 77/228", [("A/RES/77/228", ())]),
+        ("as requested in paragraph 3 of resolution 77/228 and in resolution 78/190,",
+         [("A/RES/77/228", (3,)), ("A/RES/78/190", ())]),
+        ("Recalling resolution 77/228, paragraphs 3 and 4 of the Declaration", [("A/RES/77/228", ())]),
+    ],
+)
+def test_english_paragraphs_of_a_resolution(text, expected):
+    refs = find_references(text, document_body=Body.GENERAL_ASSEMBLY, language="en")
+    assert [(r.symbol, r.paragraphs) for r in refs] == expected
 
 
 # -- failures ------------------------------------------------------------------------------------
