@@ -1,7 +1,9 @@
-"""Haystack's Whoosh backend with Chinese analysis, facet-ready keyword columns and one reused searcher.
+"""Haystack's Whoosh backend with Chinese analysis, column-only facet fields and one reused searcher.
 
-Only the schema and two helpers differ from haystack's WhooshSearchBackend: fields declared with the
-field types below get a Whoosh field of our choosing instead of haystack's StemmingAnalyzer TEXT.
+Only the schema, the document preparation and the writer options differ from haystack's
+WhooshSearchBackend: fields declared with the field types of resolutions.search.fields get a Whoosh
+field of our choosing instead of haystack's StemmingAnalyzer TEXT, and every document carries its
+folded text in a column (FOLDED) that resolutions.search.matching reads to verify candidates.
 """
 from __future__ import annotations
 
@@ -10,18 +12,68 @@ from collections.abc import Iterable
 
 from haystack.backends import BaseEngine
 from haystack.backends.whoosh_backend import WhooshSearchBackend, WhooshSearchQuery
+from haystack.constants import ID
+from haystack.utils import get_identifier
+from whoosh import columns
 from whoosh.analysis import StemmingAnalyzer
-from whoosh.fields import ID, NUMERIC, TEXT
+from whoosh.fields import ID as WHOOSH_ID
+from whoosh.fields import TEXT, FieldType
 from whoosh.searching import Searcher
+from whoosh.writing import SegmentWriter
 
-from .analysis import BigramAnalyzer
+from .analysis import BigramAnalyzer, fold
+
+# The folded text of each document (UTF-8), for the substring test that makes results exact.
+FOLDED = "folded"
+# Keyword fields looked up by term (the writer deletes a resolution's documents by it); the other
+# keywords and all integers are only filtered, counted and sorted, which reads their columns.
+TERM_KEYWORDS = frozenset({"resolution_id"})
+# Writer options. compound=False: Whoosh reads a compound segment through BytesIO, which copies each
+# of its files into memory (hundreds of MB at archive scale); separate files are read in place.
+WRITER_OPTIONS = {"compound": False, "limitmb": 512}
+
+
+class ColumnField(FieldType):
+    """A value kept in a column (and stored if asked), not indexed: facets, filters and sorting."""
+
+    indexed = False
+    scorable = False
+
+    def __init__(self, column: columns.Column, *, stored: bool, numeric: bool):
+        self.column_type = column
+        self.stored = stored
+        self.numeric = numeric
+
+    def to_column_value(self, value):
+        if self.numeric:
+            return int(value or 0)
+        return str(value).encode("utf-8")
+
+    def from_column_value(self, value):
+        return value if self.numeric else value.decode("utf-8")
+
+    def to_bytes(self, value):
+        return self.to_column_value(value)
+
+    def from_bytes(self, value):
+        return self.from_column_value(value)
+
+
+def _keyword(field):
+    if field.index_fieldname in TERM_KEYWORDS:
+        return WHOOSH_ID(stored=field.stored, sortable=True)
+    # RefBytesColumn stores each distinct value once: body, kind, verb … have a handful of values.
+    return ColumnField(columns.RefBytesColumn(), stored=field.stored, numeric=False)
+
 
 # field_type of a haystack field (see resolutions.search.fields) -> the Whoosh field it becomes.
 WHOOSH_FIELDS = {
-    "bigram_text": lambda field: TEXT(analyzer=BigramAnalyzer(), stored=False, phrase=True),
+    # No positions: a query's bigrams only select candidates, the folded column decides (matching.py).
+    "bigram_text": lambda field: TEXT(analyzer=BigramAnalyzer(), stored=False, phrase=False),
+    # Positions kept: a hyphenated word (capacity-building) is a phrase of stems, checked by Whoosh.
     "english_text": lambda field: TEXT(analyzer=StemmingAnalyzer(), stored=False, phrase=True),
-    "keyword": lambda field: ID(stored=field.stored, sortable=True),
-    "integer": lambda field: NUMERIC(stored=field.stored, numtype=int, bits=64, sortable=True),
+    "keyword": _keyword,
+    "integer": lambda field: ColumnField(columns.NumericColumn("i", default=0), stored=field.stored, numeric=True),
 }
 
 
@@ -37,6 +89,7 @@ class ChineseWhooshBackend(WhooshSearchBackend):
             if make is not None:
                 schema.remove(field.index_fieldname)
                 schema.add(field.index_fieldname, make(field))
+        schema.add(FOLDED, ColumnField(columns.VarBytesColumn(), stored=False, numeric=False))
         return content_field_name, schema
 
     def searcher(self) -> Searcher:
@@ -60,26 +113,41 @@ class ChineseWhooshBackend(WhooshSearchBackend):
             searcher.close()
             self._local.searcher = None
 
+    def writer(self, **options) -> SegmentWriter:
+        """A writer on the current index with our options (separate segment files, more memory)."""
+        if not self.setup_complete:
+            self.setup()
+        self.index = self.index.refresh()
+        return self.index.writer(**{**WRITER_OPTIONS, **options})
+
+    def document(self, index, obj) -> dict:
+        """What the index stores for `obj`: the search index's fields, and the folded text column."""
+        doc = index.full_prepare(obj)
+        doc.pop("boost", None)
+        doc = {key: self._from_python(value) for key, value in doc.items()}
+        doc[FOLDED] = fold(doc[index.get_content_field()])
+        return doc
+
     def replace_documents(self, index, field: str, values: Iterable[str], objects: Iterable, *, merge: bool = True) -> None:
         """In one commit, delete every document whose `field` is one of `values`, then add `objects`.
 
         The caller holds the single-writer lock (resolutions.search.indexing), so this never waits.
         """
-        if not self.setup_complete:
-            self.setup()
-        self.index = self.index.refresh()
-        writer = self.index.writer()
+        writer = self.writer()
         try:
             for value in values:
                 writer.delete_by_term(field, str(value))
             for obj in objects:
-                doc = index.full_prepare(obj)
-                doc.pop("boost", None)
-                writer.add_document(**{key: self._from_python(value) for key, value in doc.items()})
+                writer.add_document(**self.document(index, obj))
         except BaseException:
             writer.cancel()
             raise
         writer.commit(merge=merge)
+
+    def update(self, index, iterable, commit=True):
+        """haystack's update path (update_index), through the same documents as our writer."""
+        objects = list(iterable)
+        self.replace_documents(index, ID, [get_identifier(obj) for obj in objects], objects)
 
 
 class ChineseWhooshEngine(BaseEngine):

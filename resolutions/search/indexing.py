@@ -110,6 +110,8 @@ def rebuild_index(*, batch_size: int = 5000, progress=None) -> int:
     """Recreate the whole index from the database in one writer; returns the paragraphs indexed.
 
     Waits for the writer lock. Tasks already in the outbox when the rebuild starts are covered by it.
+    One writer with a large memory pool (backend.WRITER_OPTIONS) builds a few sorted runs on disk and
+    merges them once at the commit into a single segment (optimize), which searches fastest.
     """
     backend = connections["default"].get_backend()
     index = connections["default"].get_unified_index().get_index(Paragraph)
@@ -117,13 +119,11 @@ def rebuild_index(*, batch_size: int = 5000, progress=None) -> int:
         last_task = IndexTask.objects.order_by("-id").values_list("id", flat=True).first() or 0
         backend.close_searcher()
         backend.delete_index()  # removes the directory and creates an empty index
-        writer = backend.index.writer(limitmb=256)
+        writer = backend.writer()
         count = 0
         try:
             for paragraph in index.index_queryset().iterator(chunk_size=batch_size):
-                doc = index.full_prepare(paragraph)
-                doc.pop("boost", None)
-                writer.add_document(**{key: backend._from_python(value) for key, value in doc.items()})
+                writer.add_document(**backend.document(index, paragraph))
                 count += 1
                 if progress is not None and count % batch_size == 0:
                     progress(count)

@@ -1,4 +1,4 @@
-"""A researcher's query -> Whoosh query: words AND, "phrases", -exclusion, OR, bare symbols.
+"""A researcher's query -> clauses: words AND, "phrases", -exclusion, OR, bare symbols (matching.py runs them).
 
 Syntax (documented on the search page):
   受教育权 能力建设        both (AND)
@@ -14,10 +14,9 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from whoosh import query as wq
 from whoosh.analysis import StemmingAnalyzer
 
-from .analysis import fold, index_terms, query_terms, runs
+from .analysis import fold, runs
 
 MAX_QUERY_LENGTH = 200
 
@@ -94,64 +93,19 @@ def has_terms(text: str) -> bool:
     return next(runs(fold(text)), None) is not None
 
 
-def text_query(text: str, fieldname: str = "text") -> wq.Query:
-    """Paragraphs whose folded text contains `text`: one phrase over the bigram field.
-
-    Every run but the last is matched with its index terms (so a run ends where the query's run ends,
-    one position per character), the last with its bigrams only (the text may go on).
-    """
-    parts = list(runs(fold(text)))
-    terms: list[str] = []
-    for run in parts[:-1]:
-        terms.extend(index_terms(run))
-    last = parts[-1]
-    if last.cjk and len(last.text) == 1:
-        prefix = wq.Prefix(fieldname, last.text)
-        if not terms:
-            return prefix
-        return wq.And([_phrase(fieldname, terms), prefix])
-    terms.extend(query_terms(last))
-    return _phrase(fieldname, terms)
+def english_stems(text: str) -> list[str]:
+    """The stems of the English field for words in a Latin script (urges finds urge, urged, urging)."""
+    return [token.text for token in _ENGLISH(fold(text), mode="query")]
 
 
-def _phrase(fieldname: str, terms: list[str]) -> wq.Query:
-    return wq.Term(fieldname, terms[0]) if len(terms) == 1 else wq.Phrase(fieldname, terms)
+def is_latin(text: str) -> bool:
+    """True when `text` has no Chinese run (only words in a Latin script, digits, punctuation)."""
+    return not any(run.cjk for run in runs(fold(text)))
 
 
-def english_query(text: str) -> wq.Query | None:
-    """The stemmed English field, for words in a Latin script (urges finds urge, urged, urging)."""
-    stems = [token.text for token in _ENGLISH(fold(text), mode="query")]
-    if not stems:
-        return None
-    return _phrase("text_en", stems)
-
-
-def clause_query(value: str, *, exact: bool) -> wq.Query:
-    query = text_query(value)
-    if not exact and not any(run.cjk for run in runs(fold(value))):
-        english = english_query(value)
-        if english is not None:
-            # In English texts the stemmed field finds every exact match too; the exact field is only
-            # needed for Latin-script words in Chinese texts (UNESCO, A/HRC/44/37), so verify it there only.
-            query = wq.Or([english, wq.And([wq.Term("language", "zh"), query])])
-    return query
-
-
-def build_query(parsed: ParsedQuery) -> wq.Query | None:
-    """The Whoosh query for `parsed`; None when it has no positive clause (nothing to find)."""
-    positive: list[wq.Query] = []
-    negative: list[wq.Query] = []
-    phrases = set(_quoted(parsed.text))
-    for clause in parsed.clauses:
-        alternatives = [clause_query(value, exact=value in phrases) for value in clause.alternatives]
-        query = alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives)
-        (negative if clause.negated else positive).append(query)
-    if not positive:
-        return None
-    query = positive[0] if len(positive) == 1 else wq.And(positive)
-    if negative:
-        query = wq.AndNot(query, negative[0] if len(negative) == 1 else wq.Or(negative))
-    return query
+def quoted(parsed: ParsedQuery) -> set[str]:
+    """The alternatives the researcher put in quotes (exact: no stemming)."""
+    return set(_quoted(parsed.text))
 
 
 def _quoted(text: str) -> list[str]:

@@ -3,33 +3,41 @@
 This is the one search path: the page, the JSON API and the benchmark call `search_paragraphs`.
 
 Speed (see README, bench/search.py): the backend keeps one searcher per thread and reopens it only
-after a commit; the set of matching documents is computed once without scoring; facet counts and date
-sorting read per-segment value lists cached by segment id (segments never change once written), so
-counting 100,000 matches is a C-speed tally, not a Whoosh facet query.
+after a commit. The matching documents are a set computed once (matching.py: posting lists decoded at
+C speed, candidates verified on the folded text), cached per (index generation, query, filters) so
+that the next page, the grouped view and the API reuse it. Filters, facet counts and both orders read
+per-document column values cached by segment id (segments never change once written): counting
+100,000 matches is a C-speed tally, and a page is taken by walking a precomputed order (newest first,
+or shortest first for relevance) until it is full, not by sorting every match.
 """
 from __future__ import annotations
 
-import heapq
+import math
 import operator
 import threading
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
+from itertools import islice
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from haystack import connections
-from whoosh import query as wq
 from whoosh.analysis import StemmingAnalyzer
 from whoosh.searching import Searcher
 
 from ..models import Paragraph, Resolution
 from .analysis import fold, fold_with_offsets, runs
-from .query import ParsedQuery, build_query, parse_query
+from .matching import folded_texts, query_docs
+from .query import ParsedQuery, parse_query
 
 FACET_FIELDS = ("body", "language", "kind", "verb", "year", "session")
 SORT_FIELDS = ("adopted", "position", "resolution_id")
+FILTER_FIELDS = ("session_number",)
 MAX_PER_PAGE = 100
 SNIPPET_CHARS = 160
+CACHED_SEARCHES = 32  # (generation, query, filters) -> matching documents and facets
+# BM25's length normalisation (Whoosh's defaults); see relevance_score.
+BM25_K1, BM25_B = 1.2, 0.75
 
 
 @dataclass(frozen=True)
@@ -43,18 +51,19 @@ class Filters:
     year_from: int | None = None
     year_to: int | None = None
 
-    def query(self) -> wq.Query | None:
-        parts: list[wq.Query] = [
-            wq.Term(name, value)
-            for name, value in (("body", self.body), ("language", self.language), ("kind", self.kind), ("verb", self.verb))
-            if value
-        ]
+    def apply(self, columns: dict, docs: set[int]) -> set[int]:
+        """The documents of `docs` whose column values pass every filter."""
+        for name, value in (("body", self.body), ("language", self.language), ("kind", self.kind), ("verb", self.verb)):
+            if value:
+                column = columns[name]
+                docs = {d for d in docs if column[d] == value}
         for name, low, high in (("session_number", self.session_from, self.session_to), ("year", self.year_from, self.year_to)):
             if low is not None or high is not None:
-                parts.append(wq.NumericRange(name, low, high))
-        if not parts:
-            return None
-        return parts[0] if len(parts) == 1 else wq.And(parts)
+                column = columns[name]
+                low = -math.inf if low is None else low
+                high = math.inf if high is None else high
+                docs = {d for d in docs if low <= column[d] <= high}
+        return docs
 
 
 @dataclass
@@ -103,43 +112,78 @@ def search_paragraphs(
     group: bool = False,
     facets: bool = True,
 ) -> SearchOutcome:
-    """Paragraphs matching `q` under `filters`; `page` is clamped to the pages that exist."""
+    """Paragraphs matching `q` under `filters`; `page` is clamped to the pages that exist.
+
+    Relevance is BM25 with each query word counted once per paragraph: among paragraphs that all
+    contain the query, the shorter one ranks first (ties: newest first). Counting occurrences would
+    mean reading every matching paragraph, for an order that differs only where a word repeats.
+    """
     parsed = q if isinstance(q, ParsedQuery) else parse_query(q)
     per_page = max(1, min(per_page, MAX_PER_PAGE))
     outcome = SearchOutcome(parsed, 0, 1, per_page)
-    text_query = build_query(parsed)
-    if text_query is None:
-        return outcome
     backend = connections["default"].get_backend()
     searcher = backend.searcher()
-    filter_query = filters.query()
-    matching = text_query if filter_query is None else wq.And([text_query, filter_query])
-    docs = sorted(searcher.docs_for_query(matching))
-    outcome.total = len(docs)
     columns = _columns(searcher)
+    found = _matching(searcher, columns, parsed, filters)
+    if found is None:
+        return outcome
+    docs, facet_counts = found
+    outcome.total = len(docs)
     if facets:
-        outcome.facets = count_facets(columns, docs)
+        outcome.facets = facet_counts
     if not docs:
         return outcome
     if group:
         return _grouped(outcome, parsed, columns, docs, sort, page)
     outcome.page = min(max(page, 1), outcome.num_pages)
     end = outcome.page * per_page
-    if sort == "date":
-        adopted, position = columns["adopted"], columns["position"]
-        top = heapq.nsmallest(end, docs, key=lambda d: (-adopted[d], columns["resolution_id"][d], position[d]))
-        ranked = [(d, None) for d in top[end - per_page :]]
-    else:
-        results = searcher.search(text_query, filter=set(docs), limit=end)
-        ranked = [(hit.docnum, hit.score) for hit in results[end - per_page : end]]
+    order = columns["by_date"] if sort == "date" else columns["by_length"]
+    chosen = _first(order, columns["rank_date" if sort == "date" else "rank_length"], docs, end)[end - per_page :]
+    ranked = [(d, None if sort == "date" else relevance_score(columns, d)) for d in chosen]
     outcome.hits = _hits(searcher, parsed, ranked)
     return outcome
 
 
-def _grouped(outcome: SearchOutcome, parsed: ParsedQuery, columns: dict, docs: list[int], sort: str, page: int) -> SearchOutcome:
+_SEARCHES: OrderedDict = OrderedDict()
+_SEARCHES_LOCK = threading.Lock()
+
+
+def _matching(searcher: Searcher, columns: dict, parsed: ParsedQuery, filters: Filters):
+    """(matching documents, facet counts), or None when the query has nothing to look for; cached."""
+    key = (columns["generation"], parsed, filters)
+    with _SEARCHES_LOCK:
+        if key in _SEARCHES:
+            _SEARCHES.move_to_end(key)
+            return _SEARCHES[key]
+    docs = query_docs(searcher, parsed, chinese=lambda: columns["chinese"])
+    if docs is None:
+        return None
+    docs = filters.apply(columns, docs)
+    found = (frozenset(docs), count_facets(columns, sorted(docs)))
+    with _SEARCHES_LOCK:
+        _SEARCHES[key] = found
+        while len(_SEARCHES) > CACHED_SEARCHES:
+            _SEARCHES.popitem(last=False)
+    return found
+
+
+def _first(order: list[int], rank: list[int], docs: frozenset[int], count: int) -> list[int]:
+    """The first `count` of `docs` in `order`: walk the order when matches are dense, else sort them."""
+    if len(docs) * 32 < len(order):
+        return sorted(docs, key=rank.__getitem__)[:count]
+    return list(islice(filter(docs.__contains__, order), count))
+
+
+def relevance_score(columns: dict, doc: int) -> float:
+    """BM25's term-frequency factor for one occurrence in a paragraph of this length (higher: shorter)."""
+    ratio = columns["length"][doc] / columns["average_length"]
+    return round((BM25_K1 + 1) / (1 + BM25_K1 * (1 - BM25_B + BM25_B * ratio)), 4)
+
+
+def _grouped(outcome: SearchOutcome, parsed: ParsedQuery, columns: dict, docs: frozenset[int], sort: str, page: int) -> SearchOutcome:
     """One row per resolution: by newest first (date) or by most matching paragraphs (relevance)."""
     by_resolution: dict[str, list[int]] = {}
-    for doc in docs:
+    for doc in sorted(docs):
         by_resolution.setdefault(columns["resolution_id"][doc], []).append(doc)
     if sort == "date":
         order = sorted(by_resolution, key=lambda r: (-columns["adopted"][by_resolution[r][0]], r))
@@ -190,37 +234,70 @@ def count_facets(columns: dict, docs: list[int]) -> dict[str, list[tuple[str, in
     return facets
 
 
-_SEGMENT_COLUMNS: dict[tuple[str, str], list] = {}
-_COLUMNS_BY_GENERATION: dict[tuple, dict[str, list]] = {}
+# Per segment (by id): column values and the two orders. Per generation: their concatenation.
+_SEGMENT_COLUMNS: dict[str, dict[str, list]] = {}
+_COLUMNS_BY_GENERATION: dict[tuple, dict] = {}
 _COLUMNS_LOCK = threading.Lock()
 
 
-def _columns(searcher: Searcher) -> dict[str, list]:
-    """Per-document values of the facet and sort fields, indexed by global document number."""
+def _columns(searcher: Searcher) -> dict:
+    """Per-document values of the facet, filter and sort fields, indexed by global document number.
+
+    Also: "length" (bytes of folded text), "by_date" and "by_length" (every document in page
+    order), "rank_date" and "rank_length" (each document's place in them), "chinese" (the documents
+    of Chinese texts) and "generation" (a key for this set of segments and deletions).
+    """
     leaves = searcher.leaf_searchers()
-    key = tuple((leaf.reader().segment().segment_id() if leaf.reader().segment() else id(leaf), offset) for leaf, offset in leaves)
+    segment_ids = [leaf.reader().segment().segment_id() if leaf.reader().segment() else str(id(leaf)) for leaf, _ in leaves]
+    generation = tuple((sid, offset, leaf.reader().doc_count()) for sid, (leaf, offset) in zip(segment_ids, leaves))
     with _COLUMNS_LOCK:
-        cached = _COLUMNS_BY_GENERATION.get(key)
+        cached = _COLUMNS_BY_GENERATION.get(generation)
         if cached is not None:
             return cached
-        columns: dict[str, list] = {}
-        live_segments = set()
-        for name in FACET_FIELDS + SORT_FIELDS:
-            values: list = []
-            for (leaf, _), (segment_id, _) in zip(leaves, key):
-                live_segments.add((segment_id, name))
-                segment_values = _SEGMENT_COLUMNS.get((segment_id, name))
-                if segment_values is None:
-                    reader = leaf.reader()
-                    segment_values = _read_column(reader, name)
-                    _SEGMENT_COLUMNS[(segment_id, name)] = segment_values
-                values.extend(segment_values)
-            columns[name] = values
-        for stale in set(_SEGMENT_COLUMNS) - live_segments:
+        texts = folded_texts(searcher)
+        segments = []
+        for (leaf, _), segment_id, (folded, _, _) in zip(leaves, segment_ids, texts):
+            segment = _SEGMENT_COLUMNS.get(segment_id)
+            if segment is None:
+                segment = _SEGMENT_COLUMNS[segment_id] = _read_segment(leaf.reader(), folded)
+            segments.append(segment)
+        for stale in set(_SEGMENT_COLUMNS) - set(segment_ids):
             del _SEGMENT_COLUMNS[stale]
+        columns: dict = {"generation": generation}
+        for name in FACET_FIELDS + SORT_FIELDS + FILTER_FIELDS + ("length",):
+            columns[name] = [value for segment in segments for value in segment[name]]
+        offsets = [offset for _, offset in leaves]
+        for order in ("by_date", "by_length"):
+            merged = [d + offset for segment, offset in zip(segments, offsets) for d in segment[order]]
+            if len(segments) > 1:
+                merged.sort(key=_page_key(columns, order))
+            columns[order] = merged
+            rank = [0] * len(merged)
+            for place, doc in enumerate(merged):
+                rank[doc] = place
+            columns["rank_" + order[3:]] = rank
+        lengths = columns["length"]
+        columns["average_length"] = max(1.0, sum(lengths) / max(1, len(lengths)))
+        language = columns["language"]
+        columns["chinese"] = {d for d, value in enumerate(language) if value == "zh"}
         _COLUMNS_BY_GENERATION.clear()
-        _COLUMNS_BY_GENERATION[key] = columns
+        _COLUMNS_BY_GENERATION[generation] = columns
         return columns
+
+
+def _page_key(columns: dict, order: str):
+    adopted, resolution, position, length = columns["adopted"], columns["resolution_id"], columns["position"], columns["length"]
+    if order == "by_date":
+        return lambda d: (-adopted[d], resolution[d], position[d])
+    return lambda d: (length[d], -adopted[d], resolution[d], position[d])
+
+
+def _read_segment(reader, folded) -> dict[str, list]:
+    segment: dict[str, list] = {name: _read_column(reader, name) for name in FACET_FIELDS + SORT_FIELDS + FILTER_FIELDS}
+    segment["length"] = folded.byte_lengths()
+    for order in ("by_date", "by_length"):
+        segment[order] = sorted(range(reader.doc_count_all()), key=_page_key(segment, order))
+    return segment
 
 
 def _read_column(reader, name: str) -> list:
