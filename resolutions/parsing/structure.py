@@ -583,7 +583,7 @@ class _BodyParser:
         apply, unless the strict rules find the marker further down the page."""
         digits = str(n)
         pattern = rf"(?<!\d){re.escape(digits)}(?!\d)|\d+{re.escape(digits)}(?!\d)"
-        candidates = [m for m in re.finditer(pattern, text[position:])]
+        candidates = list(re.finditer(pattern, text[position:]))
         for match in candidates:
             start = position + match.start()
             end = position + match.end()
@@ -595,17 +595,26 @@ class _BodyParser:
                 continue
             if self._is_marker_at(text, start, end):
                 return start, end
-        if raw is None or self._strict_marker_below(n, line):
+        if raw is None or not candidates:
             return None
-        following = next((t.squeeze_spaces(self.lines[j]) for j in range(line + 1, self.defined[n])
-                          if j not in self.skip and self.lines[j].strip()), "")
-        spaced = _spaced_occurrences(raw, digits)
-        alone = [m for m in candidates if m.group() == digits]
+        span = self._loose_marker(text, digits, position, candidates, raw, line)
+        if span is None or self._strict_marker_below(n, line):
+            return None
+        return span
+
+    def _loose_marker(
+        self, text: str, digits: str, position: int, candidates: list[re.Match], raw: str, line: int
+    ) -> tuple[int, int] | None:
+        """The first of `candidates` the loose rules accept, or None."""
         for match in candidates:
             if match.group() != digits:
                 span = self._glued_to_number(text, position + match.start(), position + match.end(), digits, loose=True)
                 if span:
                     return span
+        following = next((t.squeeze_spaces(self.lines[j]) for j in range(line + 1, self.defined[int(digits)])
+                          if j not in self.skip and self.lines[j].strip()), "")
+        spaced = _spaced_occurrences(raw, digits)
+        alone = [m for m in candidates if m.group() == digits]
         for k, match in enumerate(alone):
             start, end = position + match.start(), position + match.end()
             from_end = len(alone) - k
