@@ -231,3 +231,53 @@ def test_rebuild_command_indexes_every_paragraph(seeded):
     call_command("rebuild_search_index")
     assert not compare_index()[0]
     assert search_paragraphs("酷刑").total == len(brute_force("酷刑"))
+
+
+def chinese_substrings(count: int, seed: int = 3) -> list[str]:
+    """Runs of 1 to 8 Chinese characters cut from the seed texts at fixed pseudo-random places."""
+    import random
+
+    from resolutions.search.analysis import CJK_RE
+
+    rng = random.Random(seed)
+    texts = [p.text for p in Paragraph.objects.order_by("pk")]
+    found: list[str] = []
+    while len(found) < count:
+        text = rng.choice(texts)
+        start = rng.randrange(len(text))
+        piece = text[start : start + rng.randint(1, 8)]
+        if piece and all(CJK_RE.match(c) for c in piece):
+            found.append(piece)
+    return found
+
+
+def test_any_chinese_substring_finds_exactly_the_paragraphs_that_contain_it(seeded):
+    from resolutions.search.analysis import fold
+
+    folded = {f"{p.resolution.symbol} {p.eid}": fold(p.text) for p in Paragraph.objects.select_related("resolution")}
+    for query in chinese_substrings(150):
+        expected = sorted(key for key, text in folded.items() if fold(query) in text)
+        outcome = search_paragraphs(query, per_page=100, facets=False)
+        assert outcome.total == len(expected), query
+        if outcome.num_pages == 1:
+            assert sorted(f"{h.resolution.symbol} {h.paragraph.eid}" for h in outcome.hits) == expected, query
+
+
+def test_fast_posting_reader_agrees_with_whoosh_across_segments_and_deletions(seeded):
+    from haystack import connections
+    from whoosh import query as wq
+
+    from resolutions.search.matching import prefix_docs, term_docs
+
+    backend = connections["default"].get_backend()
+    index = connections["default"].get_unified_index().get_index(Paragraph)
+    replaced = seeded[0]
+    # Reindexed without merging: its old documents stay deleted in an older segment, the new ones in another.
+    paragraphs = Paragraph.objects.filter(resolution=replaced).select_related("resolution")
+    backend.replace_documents(index, "resolution_id", [replaced.pk], paragraphs, merge=False)
+    searcher = backend.searcher()
+    assert len(searcher.leaf_searchers()) > 1 and searcher.reader().has_deletions()
+    for term in ("人权", "酷刑", "机制", "制"):
+        assert term_docs(searcher, "text", term) == set(searcher.docs_for_query(wq.Term("text", term)))
+    assert prefix_docs(searcher, "text", "刑") == set(searcher.docs_for_query(wq.Prefix("text", "刑")))
+    assert all_eids("国家防范机制") == brute_force("国家防范机制")

@@ -106,3 +106,24 @@ def test_highlight_marks_traditional_queries_in_simplified_text_and_english_stem
 
 def test_digits_next_to_chinese_are_words_of_their_own():
     assert [t.text for t in BigramTokenizer()("第1组修改稿11")] == ["第", "1", "组修", "修改", "改稿", "稿", "11"]
+
+
+@pytest.mark.parametrize(
+    ("query", "text", "found"),
+    [
+        ("残忍、不人道", "酷刑和其他残忍、不人道或有辱人格的待遇", True),
+        ("残忍、不人道", "残忍，不人道", True),  # any punctuation between the runs, as the phrase of terms did
+        ("残忍、不人道", "残忍不人道", False),  # one run of the text: 忍不 is a bigram there, not a break
+        ("残忍、不人道", "残忍、不人", False),
+        ("a/hrc/44/37", "见a/hrc/44/37号文件", True),
+        ("a/hrc/44/37", "a/hrc/44/370", False),  # a word is a whole word
+        ("人权理事会第1条", "人权理事会第 1 条", True),
+        ("人权理事会第1条", "人权理事会第11条", False),
+    ],
+)
+def test_text_of_several_runs_matches_where_its_terms_follow_each_other(query, text, found):
+    from resolutions.search.analysis import runs
+    from resolutions.search.matching import run_pattern
+
+    pattern = run_pattern(list(runs(fold(query))))
+    assert (pattern.search(fold(text)) is not None) is found
