@@ -182,3 +182,5 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("resolutions.middleware.SecurityHeadersMiddleware") + 1,
     "resolutions.middleware.RateLimitMiddleware",
 )
+# Last, so it sees the exceptions views raise: a lost database answers 503 with Retry-After, not 500.
+MIDDLEWARE.append("resolutions.middleware.DatabaseUnavailableMiddleware")

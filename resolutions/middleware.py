@@ -6,9 +6,11 @@ Django 5.2 lacks: a Content-Security-Policy that allows no inline script or styl
 stylesheet is a file under static/) and a Permissions-Policy.
 
 The rate limit counts requests per client in fixed windows in Django's cache (see RateLimit). The
-cache must be shared by all workers for the limit to hold across them: LocMemCache is per process,
-so with N gunicorn workers a client gets up to N times the limit. Set DJANGO_CACHE_BACKEND and
-DJANGO_CACHE_LOCATION to a shared cache in production (README).
+cache must be shared by all workers for the limit to hold across them: the default file cache in var/cache
+is shared by the workers of one machine; several machines need Redis or memcached (README).
+
+DatabaseUnavailableMiddleware turns a lost or locked database into a 503 with Retry-After instead of a 500:
+the reader learns it is temporary, and a crawler or script knows when to come back.
 """
 from __future__ import annotations
 
@@ -21,8 +23,10 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.core.cache import caches
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -39,6 +43,34 @@ CONTENT_SECURITY_POLICY = "; ".join(
     ]
 )
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+
+
+DATABASE_RETRY_AFTER_SECONDS = 30
+
+
+class DatabaseUnavailableMiddleware:
+    """Answer 503 (page or JSON) with Retry-After when the database cannot be reached or stays locked."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, (OperationalError, InterfaceError)):
+            return None
+        if request.path.startswith("/api/"):
+            response: HttpResponse = JsonResponse(
+                {"error": "database_unavailable", "detail": "The archive's database is briefly unavailable.",
+                 "retry_after": DATABASE_RETRY_AFTER_SECONDS},
+                status=503,
+            )
+        else:
+            # A page of its own, rendered without the request context: that would query the database again.
+            response = HttpResponse(render_to_string("503.html"), status=503)
+        response["Retry-After"] = str(DATABASE_RETRY_AFTER_SECONDS)
+        return response
 
 
 class SecurityHeadersMiddleware:

@@ -481,3 +481,21 @@ def test_the_reader_would_notice_markup_that_is_not_escaped():
         "<img onerror=…>",
     ]
     assert read_page("<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>") == ("<script>alert(1)</script>", [])
+
+
+@pytest.mark.django_db
+def test_a_lost_database_answers_503_with_retry_after_on_pages_and_in_json(client):
+    from unittest import mock
+
+    from django.db import OperationalError
+
+    from resolutions.models import ResolutionQuerySet
+
+    with mock.patch.object(ResolutionQuerySet, "by_symbol", side_effect=OperationalError("database is locked")):
+        page = client.get("/A/RES/67/161/")
+        api = client.get("/api/resolutions/A/RES/67/161")
+    assert page.status_code == 503 and page["Retry-After"] == "30"
+    assert "数据库暂时无法访问" in page.content.decode()
+    assert "Traceback" not in page.content.decode()
+    assert api.status_code == 503 and api["Retry-After"] == "30"
+    assert api.json()["error"] == "database_unavailable"
