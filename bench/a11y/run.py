@@ -16,15 +16,16 @@ The last line is `a11y pages=… serious=… critical=… lang_problems=… over
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parents[1]))  # run as a script from anywhere: the project's own modules
+
+from resolutions.tests.browser import CHROMEDRIVER, CHROMIUM, MISSING_CHROMIUM, start_chromium  # noqa: E402
+
 AXE_JS = HERE / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM = shutil.which("chromium")
-CHROMEDRIVER = shutil.which("chromedriver")
 FAILING_IMPACTS = ("serious", "critical")
 # The pages of sample_data/ (scripts/serve ingests it): every kind of page a reader or curator meets.
 DEFAULT_PATHS = (
@@ -96,21 +97,14 @@ class PageAudit:
 def missing_tools() -> str | None:
     """Why the check cannot run here, or None."""
     if not (CHROMIUM and CHROMEDRIVER):
-        return "needs Debian's chromium and chromium-driver (apt-get install -y chromium chromium-driver)"
+        return MISSING_CHROMIUM
     if not AXE_JS.exists():
         return f"needs axe-core: run `npm install` in {HERE}"
     return None
 
 
 def make_driver():
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900", "--lang=zh-CN"):
-        options.add_argument(argument)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver = start_chromium(width=1280, height=900)
     driver.set_script_timeout(60)
     return driver
 

@@ -1,38 +1,22 @@
 """A curator in a real browser (headless Debian chromium): log in, upload a PDF, confirm, search for it."""
 from __future__ import annotations
 
-import shutil
 
 import pytest
 
 from resolutions.management.commands.create_curator_group import ensure_curator_group
 from resolutions.models import Resolution
+from resolutions.tests.browser import BROWSER_TEST_MARKS, start_chromium
 from resolutions.tests.admin_pages import media_root  # noqa: F401 (fixture)
 from resolutions.tests.search_fixtures import search_index_dir, search_index_on_commit  # noqa: F401 (fixtures)
 from resolutions.tests.upload_files import DATA
 
-CHROMIUM = shutil.which("chromium")
-CHROMEDRIVER = shutil.which("chromedriver")
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not (CHROMIUM and CHROMEDRIVER),
-        reason="needs Debian's chromium and chromium-driver (apt-get install -y chromium chromium-driver)",
-    ),
-]
+pytestmark = BROWSER_TEST_MARKS
 
 
 @pytest.fixture
 def browser():
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--lang=en-US", "--window-size=1280,1000"):
-        options.add_argument(argument)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver = start_chromium(lang="en-US")
     driver.implicitly_wait(5)
     yield driver
     driver.quit()

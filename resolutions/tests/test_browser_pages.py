@@ -8,25 +8,16 @@ Screenshots go to $SCREENSHOT_DIR when set (to look at the design), else to the 
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 
 from resolutions.parsing import Body, Kind, ParsedParagraph, ParsedResolution
 from resolutions.services import ingest_resolution
+from resolutions.tests.browser import BROWSER_TEST_MARKS, start_chromium
 from resolutions.tests.test_pages import DATA, OP3_79_160, OP7_67_161
 
-CHROMIUM = shutil.which("chromium")
-CHROMEDRIVER = shutil.which("chromedriver")
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not (CHROMIUM and CHROMEDRIVER),
-        reason="needs Debian's chromium and chromium-driver (apt-get install -y chromium chromium-driver)",
-    ),
-]
+pytestmark = BROWSER_TEST_MARKS
 
 # The corpus holds 67/161 in Chinese only; the language switch needs a second version, so the test stores
 # one English paragraph through the same service, plainly labelled as a stand-in.
@@ -44,27 +35,7 @@ ENGLISH_STAND_IN = ParsedResolution(
 
 @pytest.fixture
 def browser(tmp_path):
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for argument in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-dev-shm-usage",
-        "--lang=zh-CN",
-        "--window-size=1280,1000",
-        f"--user-data-dir={tmp_path / 'profile'}",
-    ):
-        options.add_argument(argument)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver = start_chromium(profile=tmp_path / "profile")
     driver.implicitly_wait(5)
     yield driver
     driver.quit()
