@@ -90,6 +90,10 @@ class Resolution(models.Model):
         return reverse("resolution-detail", kwargs={"symbol": self.symbol, "language": self.language})
 
     @property
+    def body_name_zh(self) -> str:
+        return BODY_NAMES_ZH.get(self.body, "")
+
+    @property
     def short_number(self) -> str:
         """'67/161' as cited in running text."""
         return f"{self.session}/{self.number}"
