@@ -246,7 +246,7 @@ def main() -> None:
     fts_p95, scan_p95 = percentile(figures["fts"], 0.95), percentile(figures["icontains"], 0.95)
     p50, p95 = percentile(ours, 0.5), percentile(ours, 0.95)
     memory = figures["memory"]
-    print(f"warm (same queries again, cached): p50 {percentile(warm, 0.5):.1f} ms, p95 {percentile(warm, 0.95):.1f} ms")
+    print(f"second pass (same queries again): p50 {percentile(warm, 0.5):.1f} ms, p95 {percentile(warm, 0.95):.1f} ms")
     print(f"fts5 p95 {fts_p95:.1f} ms (p50 {percentile(figures['fts'], 0.5):.1f}), icontains p95 {scan_p95:.1f} ms, index {index_mb:.1f} MB")
     print(f"worker memory: VmRSS {memory['VmRSS']:.0f} MB (anonymous {memory['RssAnon']:.0f}, mapped files {memory['RssFile']:.0f}), peak {memory['VmHWM']:.0f} MB")
     print(f"load average {os.getloadavg()[0]:.1f} {os.getloadavg()[1]:.1f} {os.getloadavg()[2]:.1f}")

@@ -62,8 +62,8 @@ class ColumnField(FieldType):
 def _keyword(field):
     if field.index_fieldname in TERM_KEYWORDS:
         return WHOOSH_ID(stored=field.stored, sortable=True)
-    # RefBytesColumn stores each distinct value once: body, kind, verb … have a handful of values.
-    return ColumnField(columns.RefBytesColumn(), stored=field.stored, numeric=False)
+    # Not RefBytesColumn: it keeps at most 65,535 distinct values and drops the rest (text_hash, symbol).
+    return ColumnField(columns.VarBytesColumn(), stored=field.stored, numeric=False)
 
 
 # field_type of a haystack field (see resolutions.search.fields) -> the Whoosh field it becomes.
