@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import operator
 import threading
+from array import array
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from itertools import islice
@@ -128,6 +129,7 @@ def search_paragraphs(
     if found is None:
         return outcome
     docs, facet_counts = found
+    docs = set(docs)  # the cache keeps a compact array; membership tests need a set (C speed to build)
     outcome.total = len(docs)
     if facets:
         outcome.facets = facet_counts
@@ -158,8 +160,9 @@ def _matching(searcher: Searcher, columns: dict, parsed: ParsedQuery, filters: F
     docs = query_docs(searcher, parsed, chinese=lambda: columns["chinese"])
     if docs is None:
         return None
-    docs = filters.apply(columns, docs)
-    found = (frozenset(docs), count_facets(columns, sorted(docs)))
+    ordered = sorted(filters.apply(columns, docs))
+    # 4 bytes a document: a set of 100,000 numbers would take 5 MB of each worker's memory per query.
+    found = (array("I", ordered), count_facets(columns, ordered))
     with _SEARCHES_LOCK:
         _SEARCHES[key] = found
         while len(_SEARCHES) > CACHED_SEARCHES:
@@ -167,7 +170,7 @@ def _matching(searcher: Searcher, columns: dict, parsed: ParsedQuery, filters: F
     return found
 
 
-def _first(order: list[int], rank: list[int], docs: frozenset[int], count: int) -> list[int]:
+def _first(order: array, rank: array, docs: set[int], count: int) -> list[int]:
     """The first `count` of `docs` in `order`: walk the order when matches are dense, else sort them."""
     if len(docs) * 32 < len(order):
         return sorted(docs, key=rank.__getitem__)[:count]
@@ -180,7 +183,7 @@ def relevance_score(columns: dict, doc: int) -> float:
     return round((BM25_K1 + 1) / (1 + BM25_K1 * (1 - BM25_B + BM25_B * ratio)), 4)
 
 
-def _grouped(outcome: SearchOutcome, parsed: ParsedQuery, columns: dict, docs: frozenset[int], sort: str, page: int) -> SearchOutcome:
+def _grouped(outcome: SearchOutcome, parsed: ParsedQuery, columns: dict, docs: set[int], sort: str, page: int) -> SearchOutcome:
     """One row per resolution: by newest first (date) or by most matching paragraphs (relevance)."""
     by_resolution: dict[str, list[int]] = {}
     for doc in sorted(docs):
@@ -264,15 +267,18 @@ def _columns(searcher: Searcher) -> dict:
         for stale in set(_SEGMENT_COLUMNS) - set(segment_ids):
             del _SEGMENT_COLUMNS[stale]
         columns: dict = {"generation": generation}
-        for name in FACET_FIELDS + SORT_FIELDS + FILTER_FIELDS + ("length",):
+        for name in FACET_FIELDS + SORT_FIELDS + FILTER_FIELDS:
             columns[name] = [value for segment in segments for value in segment[name]]
+        columns["length"] = array("I", (value for segment in segments for value in segment["length"]))
         offsets = [offset for _, offset in leaves]
         for order in ("by_date", "by_length"):
-            merged = [d + offset for segment, offset in zip(segments, offsets) for d in segment[order]]
-            if len(segments) > 1:
-                merged.sort(key=_page_key(columns, order))
+            # Arrays of 4-byte numbers: a list would hold an int object of 28 bytes per document.
+            if len(segments) == 1:
+                merged = segments[0][order]
+            else:
+                merged = array("I", sorted((d + offset for segment, offset in zip(segments, offsets) for d in segment[order]), key=_page_key(columns, order)))
             columns[order] = merged
-            rank = [0] * len(merged)
+            rank = array("I", bytes(4 * len(merged)))
             for place, doc in enumerate(merged):
                 rank[doc] = place
             columns["rank_" + order[3:]] = rank
@@ -294,9 +300,9 @@ def _page_key(columns: dict, order: str):
 
 def _read_segment(reader, folded) -> dict[str, list]:
     segment: dict[str, list] = {name: _read_column(reader, name) for name in FACET_FIELDS + SORT_FIELDS + FILTER_FIELDS}
-    segment["length"] = folded.byte_lengths()
+    segment["length"] = array("I", folded.byte_lengths())
     for order in ("by_date", "by_length"):
-        segment[order] = sorted(range(reader.doc_count_all()), key=_page_key(segment, order))
+        segment[order] = array("I", sorted(range(reader.doc_count_all()), key=_page_key(segment, order)))
     return segment
 
 
