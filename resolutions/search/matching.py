@@ -110,6 +110,25 @@ class FoldedTexts:
             return self.map.find(needle, start, start + self.lengths[docnum]) != -1
         return needle in self._column[docnum]
 
+    def contains_literal(self, docnum: int, needle: bytes, word_start: bool, word_end: bool) -> bool | None:
+        """True if `needle` occurs with no ASCII letter or digit touching a word end of it; else None.
+
+        None means "not settled here": the text may still match the caller's pattern with other
+        characters between the runs (第 1 条 for 第1条), or next to a non-ASCII neighbour.
+        """
+        if self.map is None:
+            return None
+        start = self.base + self.starts[docnum]
+        end = start + self.lengths[docnum]
+        at = self.map.find(needle, start, end)
+        while at != -1:
+            before = self.map[at - 1] if word_start and at > start else None
+            after = self.map[at + len(needle)] if word_end and at + len(needle) < end else None
+            if (before is None or before < 0x80 and not _ASCII_WORD[before]) and (after is None or after < 0x80 and not _ASCII_WORD[after]):
+                return True
+            at = self.map.find(needle, at + 1, end)
+        return None
+
     def text(self, docnum: int) -> str:
         if self.map is not None:
             start = self.base + self.starts[docnum]
@@ -126,6 +145,9 @@ class FoldedTexts:
             self.map.close()
             self.map = None
 
+
+# ASCII bytes that continue a word in the folded text (folding lower-cases: no A-Z).
+_ASCII_WORD = [chr(b).isalnum() for b in range(128)]
 
 # Segment files never change once written, so a segment's texts are opened once, by segment id.
 _TEXTS: dict[str, FoldedTexts] = {}
@@ -215,7 +237,16 @@ def text_docs(searcher: Searcher, text: str, *, within: set[int] | None = None, 
         needle = parts[0].text.encode("utf-8")
         return verify(searcher, candidates, lambda texts, doc: texts.contains(doc, needle))
     pattern = run_pattern(parts)
-    return verify(searcher, candidates, lambda texts, doc: pattern.search(texts.text(doc)) is not None)
+    # The query's own text matches its pattern wherever it occurs, provided a word at either end does
+    # not run on into the text around it: most matches are settled by bytes.find, without decoding.
+    literal = fold(text)[parts[0].start : parts[-1].end].encode("utf-8")
+    bounded = (not parts[0].cjk, not parts[-1].cjk)
+
+    def test(texts: FoldedTexts, doc: int) -> bool:
+        settled = texts.contains_literal(doc, literal, *bounded)
+        return settled if settled is not None else pattern.search(texts.text(doc)) is not None
+
+    return verify(searcher, candidates, test)
 
 
 def query_docs(searcher: Searcher, parsed: ParsedQuery, *, chinese: Callable[[], set[int]]) -> set[int] | None:
