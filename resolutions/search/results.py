@@ -276,7 +276,8 @@ def _columns(searcher: Searcher) -> dict:
             if len(segments) == 1:
                 merged = segments[0][order]
             else:
-                merged = array("I", sorted((d + offset for segment, offset in zip(segments, offsets) for d in segment[order]), key=_page_key(columns, order)))
+                every = (d + offset for segment, offset in zip(segments, offsets) for d in segment[order])
+                merged = array("I", sorted(every, key=_page_key(columns, order)))
             columns[order] = merged
             rank = array("I", bytes(4 * len(merged)))
             for place, doc in enumerate(merged):
