@@ -297,3 +297,15 @@ def test_text_of_several_runs_finds_what_the_pattern_finds_in_every_paragraph(se
     )
     assert isinstance(pattern, re_.Pattern)
     assert all_eids(f'"{query.strip(chr(34))}"') == expected
+
+
+def test_haystack_update_path_writes_the_folded_text_too(search_index):
+    from haystack import connections
+
+    resolution = seeded_markup()  # indexed through the outbox
+    paragraph = resolution.paragraphs.get()
+    Paragraph.objects.filter(pk=paragraph.pk).update(text="决定设立国家防范机制和有辱人格待遇问题小组")
+    index = connections["default"].get_unified_index().get_index(Paragraph)
+    connections["default"].get_backend().update(index, Paragraph.objects.filter(pk=paragraph.pk).select_related("resolution"))
+    assert all_eids("有辱人格待遇问题") == ["A/RES/99/1 op1"]
+    assert search_paragraphs("国家防范机制").total == 1
