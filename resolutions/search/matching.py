@@ -43,7 +43,7 @@ def term_docs(searcher: Searcher, fieldname: str, term: str) -> set[int]:
     found: set[int] = set()
     for leaf, offset in searcher.leaf_searchers():
         reader = leaf.reader()
-        if (fieldname, term) not in reader:
+        if not reader.doc_count_all() or (fieldname, term) not in reader:
             continue
         found.update(_segment_postings(reader, fieldname, term, offset))
     return found
@@ -76,6 +76,8 @@ def prefix_docs(searcher: Searcher, fieldname: str, prefix: str) -> set[int]:
     found: set[int] = set()
     for leaf, offset in searcher.leaf_searchers():
         reader = leaf.reader()
+        if not reader.doc_count_all():
+            continue
         for term in reader.expand_prefix(fieldname, prefix):
             term = term.decode("utf-8") if isinstance(term, bytes) else term
             found.update(_segment_postings(reader, fieldname, term, offset))
@@ -90,7 +92,11 @@ class FoldedTexts:
     """Random access to the folded text of each document of one segment, through an mmap when it can."""
 
     def __init__(self, reader):
-        column = reader.column_reader(FOLDED, translate=False)
+        # An empty index (no segment yet) has an EmptyReader, which has no columns at all.
+        if reader.has_column(FOLDED):
+            column = reader.column_reader(FOLDED, translate=False)
+        else:
+            column = [b""] * reader.doc_count_all()
         self._column = column
         self.starts = getattr(column, "_offsets", None)
         self.lengths = getattr(column, "_lengths", None)

@@ -309,3 +309,9 @@ def test_haystack_update_path_writes_the_folded_text_too(search_index):
     connections["default"].get_backend().update(index, Paragraph.objects.filter(pk=paragraph.pk).select_related("resolution"))
     assert all_eids("有辱人格待遇问题") == ["A/RES/99/1 op1"]
     assert search_paragraphs("国家防范机制").total == 1
+
+
+@pytest.mark.parametrize("query", ["人", "人权", "人权理事会", "残忍、不人道", "urging", '"Human Rights Council"', "capacity-building"])
+def test_an_empty_index_answers_every_kind_of_query_with_nothing(search_index, client, query):
+    assert search_paragraphs(query).total == 0
+    assert client.get("/api/search", {"q": query}).json()["count"] == 0
