@@ -7,6 +7,7 @@ folded text in a column (FOLDED) that resolutions.search.matching reads to verif
 """
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterable
 
@@ -97,14 +98,21 @@ class ChineseWhooshBackend(WhooshSearchBackend):
         if not self.setup_complete:
             self.setup()
         searcher = getattr(self._local, "searcher", None)
-        if searcher is not None and not searcher.up_to_date():
+        # A rebuild swaps in a new directory whose generation may equal the old one's: compare the inode too.
+        try:
+            directory = os.stat(self.path).st_ino
+        except FileNotFoundError:  # the instant between a rebuild's two renames: keep what we have
+            directory = getattr(self._local, "directory", None)
+        if searcher is not None and (not searcher.up_to_date() or getattr(self._local, "directory", None) != directory):
             # Not searcher.refresh(): it reuses the readers of segments whose ids did not change, and with
             # them their old sets of deleted documents, so a reindexed paragraph would show up twice.
             searcher.close()
             searcher = None
         if searcher is None:
-            searcher = self.index.refresh().searcher()
+            self.index = self.index.refresh()
+            searcher = self.index.searcher()
         self._local.searcher = searcher
+        self._local.directory = directory
         return searcher
 
     def close_searcher(self) -> None:

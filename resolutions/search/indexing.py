@@ -18,6 +18,7 @@ import contextlib
 import fcntl
 import logging
 import os
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,9 +26,11 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 from haystack import connections
+from whoosh.filedb.filestore import FileStorage
 
 from ..models import IndexTask, Paragraph
 from ..search_indexes import text_hash
+from .backend import WRITER_OPTIONS
 
 log = logging.getLogger(__name__)
 
@@ -109,17 +112,25 @@ def reindex_resolutions(resolution_ids: set[int]) -> None:
 def rebuild_index(*, batch_size: int = 5000, progress=None) -> int:
     """Recreate the whole index from the database in one writer; returns the paragraphs indexed.
 
+    The new index is built in a sibling directory while readers keep searching the old one, then swapped in
+    by two renames: search never goes empty during a rebuild (which takes minutes at archive scale), and a
+    rebuild that dies leaves the live index as it was. Needs room for two indexes while it runs.
     Waits for the writer lock. Tasks already in the outbox when the rebuild starts are covered by it.
     One writer with a large memory pool (backend.WRITER_OPTIONS) builds a few sorted runs on disk and
     merges them once at the commit into a single segment (optimize), which searches fastest.
     """
     backend = connections["default"].get_backend()
     index = connections["default"].get_unified_index().get_index(Paragraph)
+    if not backend.setup_complete:
+        backend.setup()
+    live = Path(backend.path)
+    building = live.with_name(f"{live.name}.rebuilding")
+    retired = live.with_name(f"{live.name}.retired")
     with writer_lock(block=True):
         last_task = IndexTask.objects.order_by("-id").values_list("id", flat=True).first() or 0
-        backend.close_searcher()
-        backend.delete_index()  # removes the directory and creates an empty index
-        writer = backend.writer()
+        shutil.rmtree(building, ignore_errors=True)
+        building.mkdir(parents=True)
+        writer = FileStorage(str(building)).create_index(backend.schema).writer(**WRITER_OPTIONS)
         count = 0
         try:
             for paragraph in index.index_queryset().iterator(chunk_size=batch_size):
@@ -129,8 +140,16 @@ def rebuild_index(*, batch_size: int = 5000, progress=None) -> int:
                     progress(count)
         except BaseException:
             writer.cancel()
+            shutil.rmtree(building, ignore_errors=True)
             raise
         writer.commit(optimize=True)
+        backend.close_searcher()
+        shutil.rmtree(retired, ignore_errors=True)
+        if live.exists():
+            live.rename(retired)
+        building.rename(live)
+        shutil.rmtree(retired, ignore_errors=True)
+        backend.index = backend.index.refresh()
         IndexTask.objects.filter(id__lte=last_task).delete()
     drain_index_tasks(block=True)
     return count

@@ -233,6 +233,29 @@ def test_rebuild_command_indexes_every_paragraph(seeded):
     assert search_paragraphs("酷刑").total == len(brute_force("酷刑"))
 
 
+def test_a_rebuild_keeps_the_old_index_searchable_until_it_swaps_in_the_new_one(seeded):
+    from resolutions.search.indexing import compare_index, rebuild_index
+
+    expected = len(brute_force("国家防范机制"))
+    seen_during_rebuild: list[int] = []
+    rebuild_index(batch_size=10, progress=lambda count: seen_during_rebuild.append(search_paragraphs("国家防范机制").total))
+    assert seen_during_rebuild and set(seen_during_rebuild) == {expected}
+    assert search_paragraphs("国家防范机制").total == expected
+    assert not compare_index()[0]
+
+
+def test_a_rebuild_that_fails_leaves_the_live_index_untouched(seeded, search_index):
+    from resolutions.search.indexing import rebuild_index
+
+    def fail(count: int) -> None:
+        raise RuntimeError("writer killed")
+
+    with pytest.raises(RuntimeError):
+        rebuild_index(batch_size=10, progress=fail)
+    assert search_paragraphs("国家防范机制").total == len(brute_force("国家防范机制"))
+    assert not search_index.with_name(f"{search_index.name}.rebuilding").exists()
+
+
 def chinese_substrings(count: int, seed: int = 3) -> list[str]:
     """Runs of 1 to 8 Chinese characters cut from the seed texts at fixed pseudo-random places."""
     import random
