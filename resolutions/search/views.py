@@ -4,12 +4,31 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 
-from ..models import Resolution
+from ..models import BODY_NAMES_ZH, Body, Language, ParagraphKind, Resolution
 from .forms import SearchForm
 from .query import symbol_in
 from .results import search_paragraphs, kind_label
 
-FACET_TITLES = {"body": "机构 Body", "language": "语言 Language", "kind": "段落 Kind", "verb": "开头动词 Opening verb", "year": "年份 Year", "session": "届会 Session"}
+FACET_TITLES = {
+    "body": "机构 Body",
+    "language": "语言 Language",
+    "kind": "段落 Kind",
+    "verb": "开头动词 Opening verb",
+    "year": "年份 Year",
+    "session": "届会 Session",
+}
+KIND_NAMES_ZH = {ParagraphKind.PREAMBULAR: "序言部分", ParagraphKind.OPERATIVE: "执行部分", ParagraphKind.ANNEX: "附件"}
+
+
+def facet_label(name: str, value: str) -> str:
+    """What a reader sees for a facet value: 大会 General Assembly rather than GA."""
+    if name == "body" and value in Body.values:
+        return f"{BODY_NAMES_ZH[value]} {Body(value).label}"
+    if name == "language" and value in Language.values:
+        return Language(value).label
+    if name == "kind" and value in ParagraphKind.values:
+        return f"{KIND_NAMES_ZH[value]} {ParagraphKind(value).label}"
+    return value
 
 
 def resolution_named_by(q: str) -> Resolution | None:
@@ -35,7 +54,11 @@ def search_page(request: HttpRequest) -> HttpResponse:
     outcome = search_paragraphs(**arguments) if arguments["q"] else None
     facets = []
     if outcome is not None:
-        facets = [(name, FACET_TITLES[name], values) for name, values in outcome.facets.items() if values]
+        facets = [
+            (name, FACET_TITLES[name], [(value, facet_label(name, value), count) for value, count in values])
+            for name, values in outcome.facets.items()
+            if values
+        ]
         for hit in outcome.hits + [h for g in outcome.groups for h in g.hits]:
             hit.label = kind_label(hit.paragraph)
     return render(

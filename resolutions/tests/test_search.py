@@ -338,3 +338,14 @@ def test_haystack_update_path_writes_the_folded_text_too(search_index):
 def test_an_empty_index_answers_every_kind_of_query_with_nothing(search_index, client, query):
     assert search_paragraphs(query).total == 0
     assert client.get("/api/search", {"q": query}).json()["count"] == 0
+
+
+def test_the_page_names_facet_values_for_readers_and_offers_the_results_as_csv(client, seeded):
+    page = client.get("/search/", {"q": "国家防范机制", "page": 1}).content.decode()
+    assert '大会 General Assembly</a> <span class="count">5</span>' in page
+    assert '执行部分 operative</a> <span class="count">4</span>' in page
+    assert '序言部分 preambular</a> <span class="count">1</span>' in page
+    assert 'href="/search.csv?q=%E5%9B%BD%E5%AE%B6%E9%98%B2%E8%8C%83%E6%9C%BA%E5%88%B6" download' in page
+    response = client.get("/search.csv", {"q": "国家防范机制"})
+    csv_rows = b"".join(response.streaming_content).decode("utf-8-sig").strip().splitlines()
+    assert len(csv_rows) == 1 + 5
