@@ -97,22 +97,18 @@ def _store(parsed: ParsedResolution, *, source: bytes, filename: str, checksum: 
     return IngestResult(resolution, status, parsed.warnings)
 
 
+# Metadata the parser reads that the resolution row keeps under the same name.
+PARSED_METADATA = (
+    "session", "number", "title", "opening", "adopted_on", "meeting", "meeting_number", "votes_for",
+    "votes_against", "votes_abstaining", "agenda_item", "committee_report", "job_number",
+)
+
+
 def _copy_metadata(parsed: ParsedResolution, resolution: Resolution, *, filename: str, checksum: str) -> None:
+    for name in PARSED_METADATA:
+        setattr(resolution, name, getattr(parsed, name))
     resolution.body = parsed.body.value
-    resolution.session = parsed.session
-    resolution.number = parsed.number
-    resolution.title = parsed.title
-    resolution.opening = parsed.opening
-    resolution.adopted_on = parsed.adopted_on
-    resolution.meeting = parsed.meeting
-    resolution.meeting_number = parsed.meeting_number
     resolution.adoption = parsed.adoption.value
-    resolution.votes_for = parsed.votes_for
-    resolution.votes_against = parsed.votes_against
-    resolution.votes_abstaining = parsed.votes_abstaining
-    resolution.agenda_item = parsed.agenda_item
-    resolution.committee_report = parsed.committee_report
-    resolution.job_number = parsed.job_number
     resolution.source_filename = PurePath(filename).name
     resolution.source_sha256 = checksum
     resolution.parse_warnings = list(parsed.warnings)
