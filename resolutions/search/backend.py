@@ -109,11 +109,34 @@ class ChineseWhooshBackend(WhooshSearchBackend):
             searcher.close()
             searcher = None
         if searcher is None:
-            self.index = self.index.refresh()
-            searcher = self.index.searcher()
+            searcher = self._open_searcher()
         self._local.searcher = searcher
         self._local.directory = directory
         return searcher
+
+    def _open_searcher(self, attempts: int = 5) -> Searcher:
+        """A searcher whose segment files are all open, so another process's merge cannot pull them away.
+
+        Whoosh opens a segment's stored-fields and length columns only when first read. With separate segment
+        files, a writer in another process may merge that segment and delete its files in between: the late
+        open then finds nothing (stored_fields fails on a None reader). Opening them at once holds them.
+        """
+        for attempt in range(attempts):
+            self.index = self.index.refresh()
+            searcher = self.index.searcher()
+            try:
+                for leaf, _ in searcher.leaf_searchers():
+                    reader = leaf.reader()
+                    if reader.doc_count_all():
+                        reader.stored_fields(0)
+                        for name in searcher.schema.scorable_names():
+                            reader.doc_field_length(0, name)
+                return searcher
+            except (TypeError, OSError):
+                searcher.close()  # a segment vanished while we opened it: read the new table of contents
+                if attempt == attempts - 1:
+                    raise
+        raise AssertionError("unreachable")
 
     def close_searcher(self) -> None:
         searcher = getattr(self._local, "searcher", None)
