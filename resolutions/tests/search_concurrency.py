@@ -7,6 +7,9 @@ import random
 
 def setup_django(var_dir: str) -> None:
     os.environ["ARCHIVE_VAR_DIR"] = var_dir
+    # Processes spawned by a test are outside the test database: give them a database file of their own, even
+    # when the suite runs on PostgreSQL, rather than writing into the real DATABASE_URL.
+    os.environ["DATABASE_URL"] = f"sqlite:///{os.path.join(var_dir, 'archive.sqlite3')}"
     os.environ["SEARCH_INDEX_DIR"] = os.path.join(var_dir, "search-index")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "archive.settings")
     import django
