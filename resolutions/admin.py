@@ -25,6 +25,7 @@ from . import services
 from .forms import ConfirmUploadForm, ThrottledAdminAuthenticationForm, UploadForm
 from .models import Footnote, Paragraph, Reference, Resolution, Revision, SourceFile
 from .parsing import ParseError
+from .parsing.document import element_id
 from .uploads import SizeLimitUploadHandler, StagingError, discard, read_staged, stage
 
 admin.site.login_form = ThrottledAdminAuthenticationForm
@@ -158,7 +159,7 @@ class ResolutionAdmin(admin.ModelAdmin):
             return super().save_formset(request, form, formset, change)
         for paragraph in formset.save(commit=False):
             if not paragraph.eid:  # a paragraph added here; record_edit keeps eids in step after edits
-                paragraph.eid = services.paragraph_eid(paragraph.kind, paragraph.number, paragraph.item)
+                paragraph.eid = element_id(paragraph.kind, paragraph.number, paragraph.item)
             paragraph.save()
         for paragraph in formset.deleted_objects:
             paragraph.delete()
@@ -332,7 +333,7 @@ class ParagraphAdmin(ResolutionPartAdmin):
 
     def save_model(self, request, obj, form, change):
         if not obj.eid:
-            obj.eid = services.paragraph_eid(obj.kind, obj.number, obj.item)
+            obj.eid = element_id(obj.kind, obj.number, obj.item)
         super().save_model(request, obj, form, change)
 
 

@@ -44,6 +44,13 @@ class ParagraphKind(models.TextChoices):
     ANNEX = ParsedKind.ANNEX.value, "annex"
 
 
+PARAGRAPH_KIND_NAMES_ZH = {
+    ParagraphKind.PREAMBULAR: "序言部分",
+    ParagraphKind.OPERATIVE: "执行部分",
+    ParagraphKind.ANNEX: "附件",
+}
+
+
 class ResolutionQuerySet(models.QuerySet):
     def by_body(self, body: str) -> ResolutionQuerySet:
         return self.filter(body=body)

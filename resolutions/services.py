@@ -14,6 +14,7 @@ from django.db.models import F
 
 from .models import Footnote, Paragraph, Reference, Resolution, Revision, SourceFile
 from .parsing import ParsedReference, ParsedResolution, ParseError, parse_resolution
+from .parsing.document import element_id
 from .parsing.sources import read_source
 from .search.indexing import schedule_reindex
 
@@ -236,7 +237,7 @@ def record_edit(resolution: Resolution, *, user: Any = None, reason: str = "", b
     if before is not None and before != snapshot(resolution):
         Revision.objects.create(resolution=resolution, created_by=user, reason=reason or "edited", snapshot=before)
     for paragraph in resolution.paragraphs.all():
-        eid = paragraph_eid(paragraph.kind, paragraph.number, paragraph.item)
+        eid = element_id(paragraph.kind, paragraph.number, paragraph.item)
         if eid != paragraph.eid:
             paragraph.eid = eid
             paragraph.save(update_fields=["eid"])
@@ -244,39 +245,33 @@ def record_edit(resolution: Resolution, *, user: Any = None, reason: str = "", b
     schedule_reindex(resolution.pk)
 
 
-def paragraph_eid(kind: str, number: int, item: str = "") -> str:
-    prefix = {"preambular": "pp", "operative": "op", "annex": "annex"}[kind]
-    return f"{prefix}{number}" + (f"({item})" if item else "")
 
 
 def snapshot(resolution: Resolution) -> dict:
     """The resolution's metadata and text as plain data, for revisions and change detection."""
-    return {
-        "symbol": resolution.symbol,
-        "language": resolution.language,
-        "title": resolution.title,
-        "adopted_on": resolution.adopted_on.isoformat() if resolution.adopted_on else None,
-        "meeting": resolution.meeting,
-        "paragraphs": [
-            {"eid": p.eid, "kind": p.kind, "number": p.number, "item": p.item, "text": p.text}
-            for p in resolution.paragraphs.order_by("position")
-        ],
-        "footnotes": [{"number": f.number, "text": f.text} for f in resolution.footnotes.order_by("number")],
-    }
+    return _text_snapshot(
+        resolution, resolution.paragraphs.order_by("position"), resolution.footnotes.order_by("number")
+    )
 
 
 def _parsed_snapshot(parsed: ParsedResolution) -> dict:
+    """The same shape as snapshot(), for a text not stored yet."""
+    return _text_snapshot(parsed, parsed.paragraphs, sorted(parsed.footnotes, key=lambda f: f.number))
+
+
+def _text_snapshot(source, paragraphs, footnotes) -> dict:
+    # `source` is a Resolution or a ParsedResolution: both name these fields alike (kinds compare as strings).
     return {
-        "symbol": parsed.symbol,
-        "language": parsed.language,
-        "title": parsed.title,
-        "adopted_on": parsed.adopted_on.isoformat() if parsed.adopted_on else None,
-        "meeting": parsed.meeting,
+        "symbol": source.symbol,
+        "language": source.language,
+        "title": source.title,
+        "adopted_on": source.adopted_on.isoformat() if source.adopted_on else None,
+        "meeting": source.meeting,
         "paragraphs": [
-            {"eid": p.eid, "kind": p.kind.value, "number": p.number, "item": p.item, "text": p.text}
-            for p in parsed.paragraphs
+            {"eid": p.eid, "kind": str(p.kind), "number": p.number, "item": p.item, "text": p.text}
+            for p in paragraphs
         ],
-        "footnotes": [{"number": f.number, "text": f.text} for f in sorted(parsed.footnotes, key=lambda f: f.number)],
+        "footnotes": [{"number": f.number, "text": f.text} for f in footnotes],
     }
 
 

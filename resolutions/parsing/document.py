@@ -41,6 +41,14 @@ class Adoption(StrEnum):
     RECORDED_VOTE = "recorded_vote"
 
 
+ELEMENT_ID_PREFIXES = {Kind.PREAMBULAR: "pp", Kind.OPERATIVE: "op", Kind.ANNEX: "annex"}
+
+
+def element_id(kind: str, number: int, item: str = "") -> str:
+    """Stable element id of a paragraph within its resolution: pp3, op7, op3(a), annex2."""
+    return f"{ELEMENT_ID_PREFIXES[Kind(kind)]}{number}" + (f"({item})" if item else "")
+
+
 @dataclass(frozen=True)
 class ParsedReference:
     """A citation of another resolution or document found in a paragraph or footnote.
@@ -76,9 +84,7 @@ class ParsedParagraph:
 
     @property
     def eid(self) -> str:
-        """Stable element id: pp3, op7, op3(a), annex2."""
-        prefix = {Kind.PREAMBULAR: "pp", Kind.OPERATIVE: "op", Kind.ANNEX: "annex"}[self.kind]
-        return f"{prefix}{self.number}" + (f"({self.item})" if self.item else "")
+        return element_id(self.kind, self.number, self.item)
 
 
 @dataclass(frozen=True)

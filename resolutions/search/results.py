@@ -375,13 +375,3 @@ def match_spans(text: str, words: list[str], language: str) -> list[tuple[int, i
         else:
             merged.append(span)
     return merged
-
-
-def kind_label(paragraph: Paragraph) -> str:
-    """序言部分第 3 段 / 执行部分第 7 段 / preambular paragraph 3 / operative paragraph 3 (a)."""
-    number = f"{paragraph.number}" + (f" ({paragraph.item})" if paragraph.item else "")
-    if paragraph.resolution.language == "zh":
-        part = {"preambular": "序言部分", "operative": "执行部分"}.get(paragraph.kind, "附件")
-        return f"{part}第 {number} 段"
-    part = {"preambular": "preambular", "operative": "operative"}.get(paragraph.kind, "annex")
-    return f"{part} paragraph {number}"

@@ -4,10 +4,11 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 
-from ..models import BODY_NAMES_ZH, Body, Language, ParagraphKind, Resolution
+from ..models import BODY_NAMES_ZH, PARAGRAPH_KIND_NAMES_ZH, Body, Language, ParagraphKind, Resolution
+from ..templatetags.reading import paragraph_label
 from .forms import SearchForm
 from .query import symbol_in
-from .results import search_paragraphs, kind_label
+from .results import search_paragraphs
 
 FACET_TITLES = {
     "body": "机构 Body",
@@ -17,7 +18,6 @@ FACET_TITLES = {
     "year": "年份 Year",
     "session": "届会 Session",
 }
-KIND_NAMES_ZH = {ParagraphKind.PREAMBULAR: "序言部分", ParagraphKind.OPERATIVE: "执行部分", ParagraphKind.ANNEX: "附件"}
 
 
 def facet_label(name: str, value: str) -> str:
@@ -27,7 +27,7 @@ def facet_label(name: str, value: str) -> str:
     if name == "language" and value in Language.values:
         return Language(value).label
     if name == "kind" and value in ParagraphKind.values:
-        return f"{KIND_NAMES_ZH[value]} {ParagraphKind(value).label}"
+        return f"{PARAGRAPH_KIND_NAMES_ZH[value]} {ParagraphKind(value).label}"
     return value
 
 
@@ -60,7 +60,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
             if values
         ]
         for hit in outcome.hits + [h for g in outcome.groups for h in g.hits]:
-            hit.label = kind_label(hit.paragraph)
+            hit.label = paragraph_label(hit.paragraph, hit.paragraph.resolution.language)
     return render(
         request,
         "search/search.html",
@@ -93,7 +93,7 @@ def search_api(request: HttpRequest) -> JsonResponse:
                     "kind": hit.paragraph.kind,
                     "number": hit.paragraph.number,
                     "item": hit.paragraph.item,
-                    "label": kind_label(hit.paragraph),
+                    "label": paragraph_label(hit.paragraph, hit.paragraph.resolution.language),
                     "url": request.build_absolute_uri(hit.paragraph.get_absolute_url()),
                     "path": hit.paragraph.get_absolute_url(),
                     "snippet": str(hit.snippet),

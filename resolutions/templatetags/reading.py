@@ -10,7 +10,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from ..models import BODY_NAMES_ZH, Body, ParagraphKind
+from ..models import BODY_NAMES_ZH, PARAGRAPH_KIND_NAMES_ZH, Body, ParagraphKind
 
 register = template.Library()
 
@@ -125,11 +125,11 @@ def cited_number(resolution) -> str:
 
 
 def paragraph_label_zh(paragraph) -> str:
-    if paragraph.kind == ParagraphKind.PREAMBULAR:
-        return f"序言部分第 {paragraph.number} 段"
-    if paragraph.kind == ParagraphKind.ANNEX:
-        return f"附件第 {paragraph.number} 段"
-    return f"执行部分第 {paragraph.number} 段" + (f"({paragraph.item})分段" if paragraph.item else "")
+    """序言部分第 3 段, 执行部分第 7 段, 执行部分第 3 段(a)分段, 附件第 2 段"""
+    label = f"{PARAGRAPH_KIND_NAMES_ZH[paragraph.kind]}第 {paragraph.number} 段"
+    if paragraph.kind == ParagraphKind.OPERATIVE and paragraph.item:
+        label += f"({paragraph.item})分段"
+    return label
 
 
 def paragraph_label_en(paragraph) -> str:
@@ -160,6 +160,7 @@ register.simple_tag(citation_en)
 
 @register.simple_tag
 def paragraph_label(paragraph, language: str) -> str:
+    """How a paragraph is named in its own language; the page, the search results and the API say the same."""
     return paragraph_label_zh(paragraph) if language == "zh" else paragraph_label_en(paragraph)
 
 

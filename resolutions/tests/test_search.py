@@ -6,7 +6,7 @@ import re
 import pytest
 
 from resolutions.models import Paragraph
-from resolutions.search.results import Filters, kind_label, search_paragraphs
+from resolutions.search.results import Filters, search_paragraphs
 from resolutions.tests.search_fixtures import DATA, SEED_TEXTS, ingest_file, search_index, search_index_dir  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -149,7 +149,9 @@ def test_search_page_shows_paragraph_results_with_highlights_and_permalinks(seed
     first = search_paragraphs("国家防范机制").hits[0]
     assert first.paragraph.get_absolute_url() in html
     assert "<mark>国家防范机制</mark>" in html
-    assert kind_label(first.paragraph) in html
+    # Relevance puts the shortest paragraph first: 67/161 pp9, named as on its own page.
+    assert (first.paragraph.resolution.symbol, first.paragraph.eid) == ("A/RES/67/161", "pp9")
+    assert ">序言部分第 9 段</a>" in html
     assert f"共 <strong>{len(brute_force('国家防范机制'))}</strong> 段" in html
 
 
