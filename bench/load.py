@@ -27,6 +27,7 @@ import multiprocessing
 import os
 import random
 import re
+import shutil
 import signal
 import socket
 import statistics
@@ -223,6 +224,27 @@ def build_archive(env: dict[str, str], corpus: Path, count: int, *, log=print) -
     }
     connections.close_all()
     return targets
+
+
+def prepared_archive(kept: Path, scratch: Path, corpus: Path, count: int) -> dict:
+    """Copy the archive of `count` resolutions kept in `kept` (built there first if need be) into `scratch`.
+
+    A run changes its archive (the curator writes), so every run starts from a copy of the one built.
+    """
+    targets_file = kept / f"targets-{count}.json"
+    if not targets_file.exists():
+        shutil.rmtree(kept, ignore_errors=True)
+        kept.mkdir(parents=True)
+        print(f"==> building {count} resolutions from {corpus} in {kept} (kept for later runs)", flush=True)
+        targets = build_archive(archive_env(kept), corpus, count, log=lambda line: print(line, flush=True))
+        targets_file.write_text(json.dumps(targets))
+    print(f"==> copying the archive of {count} resolutions kept in {kept}", flush=True)
+    for source in [*kept.glob("archive.sqlite3*"), kept / "search-index", kept / "media"]:
+        if source.is_dir():
+            shutil.copytree(source, scratch / source.name, dirs_exist_ok=True)
+        elif source.exists():
+            shutil.copy2(source, scratch / source.name)
+    return json.loads(targets_file.read_text())
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -434,15 +456,12 @@ def check_index(env: dict[str, str]) -> dict:
     return {"missing": missing, "stale": stale, "changed": changed, "returncode": result.returncode}
 
 
-def pending_tasks() -> int:
-    """Index tasks still waiting in the outbox (this process has Django set up for the scratch archive)."""
-    from django.db import connections
-
-    from resolutions.models import IndexTask
-
-    count = IndexTask.objects.count()
-    connections.close_all()
-    return count
+def pending_tasks(env: dict[str, str]) -> int:
+    """Index tasks still waiting in the outbox of the scratch archive."""
+    result = manage(env, "shell", "-c", "from resolutions.models import IndexTask; print(IndexTask.objects.count())")
+    if result.returncode:
+        raise SystemExit(f"counting the outbox failed:\n{result.stderr}")
+    return int(result.stdout.split()[-1])
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -459,6 +478,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--smoke", action="store_true", help="50 resolutions, 2 workers, 4 clients, 20 seconds")
     parser.add_argument("--scratch", type=Path, help="keep the archive here (default: a temporary folder)")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument("--archive", type=Path,
+                        help="build the archive once in this folder and run on a fresh copy of it each time")
     args = parser.parse_args(argv)
     if args.smoke:
         args.resolutions, args.workers, args.clients, args.minutes, args.curator_pause = 50, 2, 4, 20 / 60, 0.3
@@ -472,8 +493,11 @@ def main(argv: list[str] | None = None) -> int:
         scratch = Path(scratch_holder.name)
     env = archive_env(scratch)
     corpus = args.corpus.resolve()
-    print(f"==> building {args.resolutions} resolutions from {corpus} in {scratch}", flush=True)
-    targets = build_archive(env, corpus, args.resolutions, log=lambda line: print(line, flush=True))
+    if args.archive:
+        targets = prepared_archive(args.archive.resolve(), scratch, corpus, args.resolutions)
+    else:
+        print(f"==> building {args.resolutions} resolutions from {corpus} in {scratch}", flush=True)
+        targets = build_archive(env, corpus, args.resolutions, log=lambda line: print(line, flush=True))
 
     seconds = args.minutes * 60
     with Server(env, scratch, workers=args.workers) as server:
@@ -490,7 +514,7 @@ def main(argv: list[str] | None = None) -> int:
         curator_report = queue.get(timeout=120)
         curator.join(timeout=30)
     index = check_index(env)
-    index["pending_tasks"] = pending_tasks()
+    index["pending_tasks"] = pending_tasks(env)
 
     figures = summarize(readers, elapsed, curator_report, index, targets, args)
     if args.json:

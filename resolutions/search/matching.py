@@ -164,19 +164,22 @@ def folded_texts(searcher: Searcher) -> list[tuple[FoldedTexts, int, int]]:
     """(texts, offset, doc count) for each segment of `searcher`, opened once per segment."""
     leaves = []
     with _TEXTS_LOCK:
-        live = set()
         for leaf, offset in searcher.leaf_searchers():
             reader = leaf.reader()
             key = reader.segment().segment_id() if reader.segment() is not None else str(id(reader))
-            live.add(key)
             texts = _TEXTS.get(key)
             if texts is None:
                 texts = _TEXTS[key] = FoldedTexts(reader)
             leaves.append((texts, offset, reader.doc_count_all()))
-        # Forget segments merged away (another thread's older searcher may still read them: no close).
+    return leaves
+
+
+def forget_segments(live: Iterable[str]) -> None:
+    """Drop the texts of segments merged away (another thread's older searcher may still read them: no close)."""
+    live = set(live)
+    with _TEXTS_LOCK:
         for stale in set(_TEXTS) - live:
             del _TEXTS[stale]
-    return leaves
 
 
 def verify(searcher: Searcher, candidates: Iterable[int], test) -> set[int]:

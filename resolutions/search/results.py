@@ -3,22 +3,27 @@
 This is the one search path: the page, the JSON API and the benchmark call `search_paragraphs`.
 
 Speed (see README, bench/search.py): the backend keeps one searcher per thread and reopens it only
-after a commit. The matching documents are a set computed once (matching.py: posting lists decoded at
-C speed, candidates verified on the folded text), cached per (index generation, query, filters) so
-that the next page, the grouped view and the API reuse it. Filters, facet counts and both orders read
-per-document column values cached by segment id (segments never change once written): counting
-100,000 matches is a C-speed tally, and a page is taken by walking a precomputed order (newest first,
-or shortest first for relevance) until it is full, not by sorting every match.
+after a commit. Everything expensive is kept per index segment, by segment id, because a segment never
+changes once written except that documents in it get deleted (and deletions only grow): its column
+values and page orders, and the documents each recent query matches in it (matching.py: posting lists
+decoded at C speed, candidates verified on the folded text). A commit adds a small segment, so the
+first search after it matches only that segment anew and subtracts the deletions from the others;
+nothing is rebuilt across the whole index. The combined matches and facet counts are cached per
+(index generation, query, filters) for the next page, the grouped view and the API. Filters and facet
+counts read the columns (a C-speed tally over 100,000 matches); a page is the first documents of each
+segment in its own precomputed order (newest first, or shortest first for relevance), merged.
 """
 from __future__ import annotations
 
+import heapq
 import math
 import operator
 import threading
 from array import array
+from bisect import bisect_left
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
-from itertools import islice
+from itertools import chain, islice
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -28,7 +33,7 @@ from whoosh.searching import Searcher
 
 from ..models import Paragraph, Resolution
 from .analysis import fold, fold_with_offsets, runs
-from .matching import folded_texts, query_docs
+from .matching import folded_texts, forget_segments, query_docs
 from .query import ParsedQuery, parse_query
 
 FACET_FIELDS = ("body", "language", "kind", "verb", "year", "session")
@@ -37,6 +42,7 @@ FILTER_FIELDS = ("session_number",)
 MAX_PER_PAGE = 100
 SNIPPET_CHARS = 160
 CACHED_SEARCHES = 32  # (generation, query, filters) -> matching documents and facets
+CACHED_SEGMENT_MATCHES = 256  # (segment id, query) -> the query's documents in that segment
 # BM25's length normalisation (Whoosh's defaults); see relevance_score.
 BM25_K1, BM25_B = 1.2, 0.75
 
@@ -128,8 +134,8 @@ def search_paragraphs(
     found = _matching(searcher, columns, parsed, filters)
     if found is None:
         return outcome
-    docs, facet_counts = found
-    docs = set(docs)  # the cache keeps a compact array; membership tests need a set (C speed to build)
+    ordered, facet_counts = found
+    docs = set(ordered)  # the cache keeps a compact sorted array; membership tests need a set (C speed to build)
     outcome.total = len(docs)
     if facets:
         outcome.facets = facet_counts
@@ -139,8 +145,7 @@ def search_paragraphs(
         return _grouped(outcome, parsed, columns, docs, sort, page)
     outcome.page = min(max(page, 1), outcome.num_pages)
     end = outcome.page * per_page
-    order = columns["by_date"] if sort == "date" else columns["by_length"]
-    chosen = _first(order, columns["rank_date" if sort == "date" else "rank_length"], docs, end)[end - per_page :]
+    chosen = _first(columns, "by_date" if sort == "date" else "by_length", ordered, docs, end)[end - per_page :]
     ranked = [(d, None if sort == "date" else relevance_score(columns, d)) for d in chosen]
     outcome.hits = _hits(searcher, parsed, ranked)
     return outcome
@@ -151,13 +156,13 @@ _SEARCHES_LOCK = threading.Lock()
 
 
 def _matching(searcher: Searcher, columns: dict, parsed: ParsedQuery, filters: Filters):
-    """(matching documents, facet counts), or None when the query has nothing to look for; cached."""
+    """(matching documents in a sorted array, facet counts), or None when the query has nothing to look for; cached."""
     key = (columns["generation"], parsed, filters)
     with _SEARCHES_LOCK:
         if key in _SEARCHES:
             _SEARCHES.move_to_end(key)
             return _SEARCHES[key]
-    docs = query_docs(searcher, parsed, chinese=lambda: columns["chinese"])
+    docs = _query_docs(searcher, columns, parsed)
     if docs is None:
         return None
     ordered = sorted(filters.apply(columns, docs))
@@ -170,11 +175,60 @@ def _matching(searcher: Searcher, columns: dict, parsed: ParsedQuery, filters: F
     return found
 
 
-def _first(order: array, rank: array, docs: set[int], count: int) -> list[int]:
-    """The first `count` of `docs` in `order`: walk the order when matches are dense, else sort them."""
-    if len(docs) * 32 < len(order):
-        return sorted(docs, key=rank.__getitem__)[:count]
-    return list(islice(filter(docs.__contains__, order), count))
+_SEGMENT_MATCHES: OrderedDict = OrderedDict()
+
+
+def _query_docs(searcher: Searcher, columns: dict, parsed: ParsedQuery) -> set[int] | None:
+    """The live documents matching `parsed`, segment by segment; None when the query has nothing positive.
+
+    A segment's matches are cached by its id. They were computed without the documents deleted then;
+    deletions only grow, so subtracting the segment's deletions of now gives its live matches.
+    """
+    if not any(not clause.negated for clause in parsed.clauses):
+        return None
+    found: set[int] = set()
+    for (leaf, offset), segment in zip(searcher.leaf_searchers(), columns["segments"]):
+        reader = leaf.reader()
+        if not reader.doc_count_all():
+            continue
+        key = (segment.segment_id, parsed)
+        with _SEARCHES_LOCK:
+            local = _SEGMENT_MATCHES.get(key)
+            if local is not None:
+                _SEGMENT_MATCHES.move_to_end(key)
+        if local is None:
+            local = array("I", sorted(query_docs(leaf, parsed, chinese=lambda segment=segment: segment.chinese)))
+            with _SEARCHES_LOCK:
+                _SEGMENT_MATCHES[key] = local
+                while len(_SEGMENT_MATCHES) > CACHED_SEGMENT_MATCHES:
+                    _SEGMENT_MATCHES.popitem(last=False)
+        live = set(local)
+        if reader.has_deletions():
+            live -= reader.deleted_docs_set
+        found.update(map(offset.__add__, live) if offset else live)
+    return found
+
+
+def _first(columns: dict, order: str, ordered: array, docs: set[int], count: int) -> list[int]:
+    """The first `count` of `docs` in page order: each segment's first in its own order, merged.
+
+    Where a segment's matches are dense, its precomputed order is walked until `count` are found;
+    where they are sparse, they are sorted.
+    """
+    key = _page_key(columns, order)
+    firsts = []
+    for segment, offset in zip(columns["segments"], columns["offsets"]):
+        low, high = bisect_left(ordered, offset), bisect_left(ordered, offset + segment.doc_count)
+        if low == high:
+            continue
+        if (high - low) * 32 < segment.doc_count:
+            firsts.append(heapq.nsmallest(count, ordered[low:high], key=key))
+        else:
+            walk = map(offset.__add__, segment.orders[order]) if offset else segment.orders[order]
+            firsts.append(list(islice(filter(docs.__contains__, walk), count)))
+    if len(firsts) == 1:
+        return firsts[0]
+    return list(islice(heapq.merge(*firsts, key=key), count))
 
 
 def relevance_score(columns: dict, doc: int) -> float:
@@ -237,21 +291,39 @@ def count_facets(columns: dict, docs: list[int]) -> dict[str, list[tuple[str, in
     return facets
 
 
-# Per segment (by id): column values and the two orders. Per generation: their concatenation.
-_SEGMENT_COLUMNS: dict[str, dict[str, list]] = {}
+@dataclass(frozen=True)
+class SegmentColumns:
+    """One segment's per-document values (local document numbers), its page orders and its Chinese documents."""
+
+    segment_id: str
+    doc_count: int  # every document, deleted ones included: local numbers run 0 .. doc_count - 1
+    values: dict[str, list]
+    length: array  # bytes of folded text
+    orders: dict[str, array]  # "by_date", "by_length": every document in page order
+    chinese: frozenset[int]
+
+
+# Per segment (by id): its columns. Per generation (segments and deletions): their concatenation.
+_SEGMENT_COLUMNS: dict[str, SegmentColumns] = {}
 _COLUMNS_BY_GENERATION: dict[tuple, dict] = {}
 _COLUMNS_LOCK = threading.Lock()
+
+
+def _segment_id(leaf: Searcher) -> str:
+    segment = leaf.reader().segment()
+    return segment.segment_id() if segment is not None else f"empty-{id(leaf)}"
 
 
 def _columns(searcher: Searcher) -> dict:
     """Per-document values of the facet, filter and sort fields, indexed by global document number.
 
-    Also: "length" (bytes of folded text), "by_date" and "by_length" (every document in page
-    order), "rank_date" and "rank_length" (each document's place in them), "chinese" (the documents
-    of Chinese texts) and "generation" (a key for this set of segments and deletions).
+    Also: "length" (bytes of folded text), "average_length", "segments" (each segment's SegmentColumns,
+    in the searcher's order), "offsets" (where each segment's numbers start) and "generation" (a key
+    for this set of segments and deletions). Building it for a new generation only reads the new
+    segments; the rest is concatenation at C speed.
     """
     leaves = searcher.leaf_searchers()
-    segment_ids = [leaf.reader().segment().segment_id() if leaf.reader().segment() else str(id(leaf)) for leaf, _ in leaves]
+    segment_ids = [_segment_id(leaf) for leaf, _ in leaves]
     generation = tuple((sid, offset, leaf.reader().doc_count()) for sid, (leaf, offset) in zip(segment_ids, leaves))
     with _COLUMNS_LOCK:
         cached = _COLUMNS_BY_GENERATION.get(generation)
@@ -262,31 +334,19 @@ def _columns(searcher: Searcher) -> dict:
         for (leaf, _), segment_id, (folded, _, _) in zip(leaves, segment_ids, texts):
             segment = _SEGMENT_COLUMNS.get(segment_id)
             if segment is None:
-                segment = _SEGMENT_COLUMNS[segment_id] = _read_segment(leaf.reader(), folded)
+                segment = _SEGMENT_COLUMNS[segment_id] = _read_segment(segment_id, leaf.reader(), folded)
             segments.append(segment)
         for stale in set(_SEGMENT_COLUMNS) - set(segment_ids):
             del _SEGMENT_COLUMNS[stale]
-        columns: dict = {"generation": generation}
+        forget_segments(segment_ids)
+        columns: dict = {"generation": generation, "segments": segments, "offsets": [offset for _, offset in leaves]}
         for name in FACET_FIELDS + SORT_FIELDS + FILTER_FIELDS:
-            columns[name] = [value for segment in segments for value in segment[name]]
-        columns["length"] = array("I", (value for segment in segments for value in segment["length"]))
-        offsets = [offset for _, offset in leaves]
-        for order in ("by_date", "by_length"):
-            # Arrays of 4-byte numbers: a list would hold an int object of 28 bytes per document.
-            if len(segments) == 1:
-                merged = segments[0][order]
-            else:
-                every = (d + offset for segment, offset in zip(segments, offsets) for d in segment[order])
-                merged = array("I", sorted(every, key=_page_key(columns, order)))
-            columns[order] = merged
-            rank = array("I", bytes(4 * len(merged)))
-            for place, doc in enumerate(merged):
-                rank[doc] = place
-            columns["rank_" + order[3:]] = rank
-        lengths = columns["length"]
+            columns[name] = list(chain.from_iterable(segment.values[name] for segment in segments))
+        lengths = array("I")
+        for segment in segments:
+            lengths.extend(segment.length)
+        columns["length"] = lengths
         columns["average_length"] = max(1.0, sum(lengths) / max(1, len(lengths)))
-        language = columns["language"]
-        columns["chinese"] = {d for d, value in enumerate(language) if value == "zh"}
         _COLUMNS_BY_GENERATION.clear()
         _COLUMNS_BY_GENERATION[generation] = columns
         return columns
@@ -299,12 +359,13 @@ def _page_key(columns: dict, order: str):
     return lambda d: (length[d], -adopted[d], resolution[d], position[d])
 
 
-def _read_segment(reader, folded) -> dict[str, list]:
-    segment: dict[str, list] = {name: _read_column(reader, name) for name in FACET_FIELDS + SORT_FIELDS + FILTER_FIELDS}
-    segment["length"] = array("I", folded.byte_lengths())
-    for order in ("by_date", "by_length"):
-        segment[order] = array("I", sorted(range(reader.doc_count_all()), key=_page_key(segment, order)))
-    return segment
+def _read_segment(segment_id: str, reader, folded) -> SegmentColumns:
+    values = {name: _read_column(reader, name) for name in FACET_FIELDS + SORT_FIELDS + FILTER_FIELDS}
+    length = array("I", folded.byte_lengths())
+    local = {**values, "length": length}
+    orders = {order: array("I", sorted(range(reader.doc_count_all()), key=_page_key(local, order))) for order in ("by_date", "by_length")}
+    chinese = frozenset(d for d, value in enumerate(values["language"]) if value == "zh")
+    return SegmentColumns(segment_id, reader.doc_count_all(), values, length, orders, chinese)
 
 
 def _read_column(reader, name: str) -> list:

@@ -351,3 +351,45 @@ def test_the_page_names_facet_values_for_readers_and_offers_the_results_as_csv(c
     response = client.get("/search.csv", {"q": "国家防范机制"})
     csv_rows = b"".join(response.streaming_content).decode("utf-8-sig").strip().splitlines()
     assert len(csv_rows) == 1 + 5
+
+
+def test_matches_kept_per_segment_follow_deletions_and_new_segments(seeded):
+    """A segment's cached matches lose the documents deleted from it later; a new segment is matched anew.
+
+    Pages drawn from several segments come in one order: shortest first (relevance) or newest first (date).
+    """
+    from haystack import connections
+
+    from resolutions.search.analysis import fold
+
+    backend = connections["default"].get_backend()
+    index = connections["default"].get_unified_index().get_index(Paragraph)
+    gone, kept = seeded
+    everything = brute_force("人权")
+    assert search_paragraphs("人权", per_page=100, facets=False).total == len(everything)
+
+    # Deleted from the index only (no merge): the segment's cached matches must drop them.
+    backend.replace_documents(index, "resolution_id", [gone.pk], [], merge=False)
+    outcome = search_paragraphs("人权", per_page=100)
+    assert outcome.total == len(brute_force_in(kept, "人权"))
+    assert {h.resolution.pk for h in outcome.hits} == {kept.pk}
+    assert dict(outcome.facets["body"]) == {"HRC" if kept.symbol.startswith("A/HRC") else "GA": outcome.total}
+
+    # Indexed again into a segment of its own: found again, and pages merge both segments in one order.
+    paragraphs = Paragraph.objects.filter(resolution=gone).select_related("resolution")
+    backend.replace_documents(index, "resolution_id", [gone.pk], paragraphs, merge=False)
+    assert len(backend.searcher().leaf_searchers()) > 1
+    matching = [p for p in Paragraph.objects.select_related("resolution") if "人权" in p.text]
+    by_date = sorted(matching, key=lambda p: (-p.resolution.adopted_on.toordinal(), str(p.resolution_id), p.position))
+    by_length = sorted(
+        matching,
+        key=lambda p: (len(fold(p.text).encode()), -p.resolution.adopted_on.toordinal(), str(p.resolution_id), p.position),
+    )
+    for sort, expected in (("date", by_date), ("relevance", by_length)):
+        pages = search_paragraphs("人权", sort=sort, per_page=6).num_pages
+        found = [h.paragraph.pk for page in range(1, pages + 1) for h in search_paragraphs("人权", sort=sort, per_page=6, page=page).hits]
+        assert found == [p.pk for p in expected], sort
+
+
+def brute_force_in(resolution, needle: str) -> list[str]:
+    return [p.eid for p in resolution.paragraphs.all() if needle in p.text]
