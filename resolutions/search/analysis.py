@@ -48,6 +48,9 @@ def fold(text: str) -> str:
 
 def fold_with_offsets(text: str) -> tuple[str, list[int]]:
     """The folded text, and for each of its characters the index of the original character."""
+    folded = text.translate(_FOLD)
+    if len(folded) == len(text):  # every character folds to one character (none folds to nothing)
+        return folded, list(range(len(text)))
     parts: list[str] = []
     offsets: list[int] = []
     for index, char in enumerate(text):

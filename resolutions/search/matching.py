@@ -174,6 +174,14 @@ def folded_texts(searcher: Searcher) -> list[tuple[FoldedTexts, int, int]]:
     return leaves
 
 
+def close_texts() -> None:
+    """Close every segment's texts (before a fork: a child must not share the parent's open files)."""
+    with _TEXTS_LOCK:
+        for texts in _TEXTS.values():
+            texts.close()
+        _TEXTS.clear()
+
+
 def forget_segments(live: Iterable[str]) -> None:
     """Drop the texts of segments merged away (another thread's older searcher may still read them: no close)."""
     live = set(live)

@@ -33,7 +33,7 @@ from whoosh.searching import Searcher
 
 from ..models import Paragraph, Resolution
 from .analysis import fold, fold_with_offsets, runs
-from .matching import folded_texts, forget_segments, query_docs
+from .matching import close_texts, folded_texts, forget_segments, query_docs
 from .query import ParsedQuery, parse_query
 
 FACET_FIELDS = ("body", "language", "kind", "verb", "year", "session")
@@ -42,7 +42,7 @@ FILTER_FIELDS = ("session_number",)
 MAX_PER_PAGE = 100
 SNIPPET_CHARS = 160
 CACHED_SEARCHES = 32  # (generation, query, filters) -> matching documents and facets
-CACHED_SEGMENT_MATCHES = 256  # (segment id, query) -> the query's documents in that segment
+CACHED_SEGMENT_MATCHES = 64  # per segment: query -> the query's documents in that segment
 # BM25's length normalisation (Whoosh's defaults); see relevance_score.
 BM25_K1, BM25_B = 1.2, 0.75
 
@@ -142,7 +142,7 @@ def search_paragraphs(
     if not docs:
         return outcome
     if group:
-        return _grouped(outcome, parsed, columns, docs, sort, page)
+        return _grouped(outcome, parsed, columns, ordered, sort, page)
     outcome.page = min(max(page, 1), outcome.num_pages)
     end = outcome.page * per_page
     chosen = _first(columns, "by_date" if sort == "date" else "by_length", ordered, docs, end)[end - per_page :]
@@ -157,7 +157,7 @@ _SEARCHES_LOCK = threading.Lock()
 
 def _matching(searcher: Searcher, columns: dict, parsed: ParsedQuery, filters: Filters):
     """(matching documents in a sorted array, facet counts), or None when the query has nothing to look for; cached."""
-    key = (columns["generation"], parsed, filters)
+    key = (_generation(searcher), parsed, filters)
     with _SEARCHES_LOCK:
         if key in _SEARCHES:
             _SEARCHES.move_to_end(key)
@@ -175,14 +175,16 @@ def _matching(searcher: Searcher, columns: dict, parsed: ParsedQuery, filters: F
     return found
 
 
-_SEGMENT_MATCHES: OrderedDict = OrderedDict()
+def _generation(searcher: Searcher) -> tuple:
+    """A key for the searcher's segments and their deletions (a segment's deletions only ever grow)."""
+    return tuple((_segment_id(leaf), leaf.reader().doc_count()) for leaf, _ in searcher.leaf_searchers())
 
 
 def _query_docs(searcher: Searcher, columns: dict, parsed: ParsedQuery) -> set[int] | None:
     """The live documents matching `parsed`, segment by segment; None when the query has nothing positive.
 
-    A segment's matches are cached by its id. They were computed without the documents deleted then;
-    deletions only grow, so subtracting the segment's deletions of now gives its live matches.
+    A segment's matches are cached with the segment. They were computed without the documents deleted
+    then; deletions only grow, so subtracting the segment's deletions of now gives its live matches.
     """
     if not any(not clause.negated for clause in parsed.clauses):
         return None
@@ -191,17 +193,16 @@ def _query_docs(searcher: Searcher, columns: dict, parsed: ParsedQuery) -> set[i
         reader = leaf.reader()
         if not reader.doc_count_all():
             continue
-        key = (segment.segment_id, parsed)
         with _SEARCHES_LOCK:
-            local = _SEGMENT_MATCHES.get(key)
+            local = segment.matches.get(parsed)
             if local is not None:
-                _SEGMENT_MATCHES.move_to_end(key)
+                segment.matches.move_to_end(parsed)
         if local is None:
             local = array("I", sorted(query_docs(leaf, parsed, chinese=lambda segment=segment: segment.chinese)))
             with _SEARCHES_LOCK:
-                _SEGMENT_MATCHES[key] = local
-                while len(_SEGMENT_MATCHES) > CACHED_SEGMENT_MATCHES:
-                    _SEGMENT_MATCHES.popitem(last=False)
+                segment.matches[parsed] = local
+                while len(segment.matches) > CACHED_SEGMENT_MATCHES:
+                    segment.matches.popitem(last=False)
         live = set(local)
         if reader.has_deletions():
             live -= reader.deleted_docs_set
@@ -237,21 +238,27 @@ def relevance_score(columns: dict, doc: int) -> float:
     return round((BM25_K1 + 1) / (1 + BM25_K1 * (1 - BM25_B + BM25_B * ratio)), 4)
 
 
-def _grouped(outcome: SearchOutcome, parsed: ParsedQuery, columns: dict, docs: set[int], sort: str, page: int) -> SearchOutcome:
+def _grouped(outcome: SearchOutcome, parsed: ParsedQuery, columns: dict, ordered: array, sort: str, page: int) -> SearchOutcome:
     """One row per resolution: by newest first (date) or by most matching paragraphs (relevance)."""
-    by_resolution: dict[str, list[int]] = {}
-    for doc in sorted(docs):
-        by_resolution.setdefault(columns["resolution_id"][doc], []).append(doc)
+    resolution_of = list(map(columns["resolution_id"].__getitem__, ordered))
+    counts = Counter(resolution_of)
+    adopted = columns["adopted"]
+    some_doc = dict(zip(resolution_of, ordered))  # the adoption date is the same in all of a resolution's documents
     if sort == "date":
-        order = sorted(by_resolution, key=lambda r: (-columns["adopted"][by_resolution[r][0]], r))
+        order = sorted(counts, key=lambda r: (-adopted[some_doc[r]], r))
     else:
-        order = sorted(by_resolution, key=lambda r: (-len(by_resolution[r]), -columns["adopted"][by_resolution[r][0]], r))
+        order = sorted(counts, key=lambda r: (-counts[r], -adopted[some_doc[r]], r))
     outcome.total_groups = len(order)
     outcome.groups = [Group(Resolution(), [])]  # marks the outcome as grouped for num_pages
     outcome.page = min(max(page, 1), outcome.num_pages)
     chosen = order[(outcome.page - 1) * outcome.per_page : outcome.page * outcome.per_page]
+    wanted = set(chosen)
+    by_resolution: dict[str, list[int]] = {r: [] for r in chosen}
+    for doc, resolution in zip(ordered, resolution_of):
+        if resolution in wanted:
+            by_resolution[resolution].append(doc)
     searcher = connections["default"].get_backend().searcher()
-    ranked = [(d, None) for r in chosen for d in sorted(by_resolution[r], key=lambda d: columns["position"][d])]
+    ranked = [(d, None) for r in chosen for d in sorted(by_resolution[r], key=columns["position"].__getitem__)]
     hits = _hits(searcher, parsed, ranked)
     groups: dict[int, Group] = OrderedDict()
     for hit in hits:
@@ -301,11 +308,12 @@ class SegmentColumns:
     length: array  # bytes of folded text
     orders: dict[str, array]  # "by_date", "by_length": every document in page order
     chinese: frozenset[int]
+    matches: OrderedDict = field(default_factory=OrderedDict)  # recent queries -> their documents here
 
 
-# Per segment (by id): its columns. Per generation (segments and deletions): their concatenation.
+# Per segment (by id): its columns. Per layout (segments and where each starts): their concatenation.
 _SEGMENT_COLUMNS: dict[str, SegmentColumns] = {}
-_COLUMNS_BY_GENERATION: dict[tuple, dict] = {}
+_COLUMNS_BY_LAYOUT: dict[tuple, dict] = {}
 _COLUMNS_LOCK = threading.Lock()
 
 
@@ -318,15 +326,14 @@ def _columns(searcher: Searcher) -> dict:
     """Per-document values of the facet, filter and sort fields, indexed by global document number.
 
     Also: "length" (bytes of folded text), "average_length", "segments" (each segment's SegmentColumns,
-    in the searcher's order), "offsets" (where each segment's numbers start) and "generation" (a key
-    for this set of segments and deletions). Building it for a new generation only reads the new
-    segments; the rest is concatenation at C speed.
+    in the searcher's order) and "offsets" (where each segment's numbers start). Deleting documents
+    changes none of it; for a new segment only that segment is read, the rest is concatenated at C speed.
     """
     leaves = searcher.leaf_searchers()
     segment_ids = [_segment_id(leaf) for leaf, _ in leaves]
-    generation = tuple((sid, offset, leaf.reader().doc_count()) for sid, (leaf, offset) in zip(segment_ids, leaves))
+    layout = tuple(zip(segment_ids, (offset for _, offset in leaves)))
     with _COLUMNS_LOCK:
-        cached = _COLUMNS_BY_GENERATION.get(generation)
+        cached = _COLUMNS_BY_LAYOUT.get(layout)
         if cached is not None:
             return cached
         texts = folded_texts(searcher)
@@ -339,7 +346,7 @@ def _columns(searcher: Searcher) -> dict:
         for stale in set(_SEGMENT_COLUMNS) - set(segment_ids):
             del _SEGMENT_COLUMNS[stale]
         forget_segments(segment_ids)
-        columns: dict = {"generation": generation, "segments": segments, "offsets": [offset for _, offset in leaves]}
+        columns: dict = {"segments": segments, "offsets": [offset for _, offset in leaves]}
         for name in FACET_FIELDS + SORT_FIELDS + FILTER_FIELDS:
             columns[name] = list(chain.from_iterable(segment.values[name] for segment in segments))
         lengths = array("I")
@@ -347,9 +354,27 @@ def _columns(searcher: Searcher) -> dict:
             lengths.extend(segment.length)
         columns["length"] = lengths
         columns["average_length"] = max(1.0, sum(lengths) / max(1, len(lengths)))
-        _COLUMNS_BY_GENERATION.clear()
-        _COLUMNS_BY_GENERATION[generation] = columns
+        _COLUMNS_BY_LAYOUT.clear()
+        _COLUMNS_BY_LAYOUT[layout] = columns
         return columns
+
+
+def warm_up() -> int:
+    """Read every segment's columns and page orders now, then let go of the index files; returns documents.
+
+    gunicorn's master calls this before it forks its workers (gunicorn.conf.py): each worker starts with the
+    columns in memory it shares with the others, instead of spending seconds reading them on its first
+    search, as every worker did at start and again whenever gunicorn replaced it.
+    """
+    backend = connections["default"].get_backend()
+    try:
+        searcher = backend.searcher()
+        _columns(searcher)
+        documents = searcher.doc_count()
+    finally:
+        backend.close_searcher()
+        close_texts()
+    return documents
 
 
 def _page_key(columns: dict, order: str):
@@ -380,7 +405,7 @@ _ENGLISH = StemmingAnalyzer()
 
 def highlight(text: str, words: list[str], language: str, *, width: int = SNIPPET_CHARS) -> SafeString:
     """A snippet of `text` around its first match, HTML-escaped first, then matches wrapped in <mark>."""
-    spans = match_spans(text, words, language)
+    spans = match_spans(text, words, language, width=width)
     if not spans:
         return mark_safe(escape(_cut(text, 0, width)))
     start = max(0, spans[0][0] - width // 4)
@@ -406,11 +431,16 @@ def _cut(text: str, start: int, width: int) -> str:
     return text[start : start + width] + ("…" if len(text) > start + width else "")
 
 
-def match_spans(text: str, words: list[str], language: str) -> list[tuple[int, int]]:
-    """Where the query's words occur in `text` (after folding), as merged (start, end) in the original."""
+def match_spans(text: str, words: list[str], language: str, *, width: int | None = None) -> list[tuple[int, int]]:
+    """Where the query's words occur in `text` (after folding), as merged (start, end) in the original.
+
+    With `width` (a snippet's), English stems are looked for only up to `width` characters past the first
+    exact match: the snippet shows nothing further, and stemming a whole long paragraph is what costs.
+    """
     folded, offsets = fold_with_offsets(text)
     offsets.append(len(text))
     spans: list[tuple[int, int]] = []
+    first = len(folded)  # the first exact match, in the folded text
     for word in words:
         for run in runs(fold(word)):
             needle = run.text
@@ -421,11 +451,17 @@ def match_spans(text: str, words: list[str], language: str) -> list[tuple[int, i
                 )
                 if boundary_ok:
                     spans.append((offsets[at], offsets[at + len(needle)]))
+                    first = min(first, at)
                 at = folded.find(needle, at + 1)
     if language == "en":
         stems = {token.text for word in words for token in _ENGLISH(fold(word), mode="query")}
+        scanned = folded
+        if width is not None and spans:
+            # Cut at a space, so that the word at the cut is stemmed whole.
+            end = folded.find(" ", first + width)
+            scanned = folded if end == -1 else folded[:end]
         if stems:
-            for token in _ENGLISH(folded, chars=True, mode="index"):
+            for token in _ENGLISH(scanned, chars=True, mode="index"):
                 if token.text in stems:
                     spans.append((offsets[token.startchar], offsets[token.endchar]))
     spans.sort()

@@ -129,6 +129,14 @@ def test_grouped_results_list_each_resolution_once_with_its_paragraphs(seeded):
     grouped = sorted(f"{g.resolution.symbol} {h.paragraph.eid}" for g in outcome.groups for h in g.hits)
     assert grouped == brute_force("人权理事会")
     assert outcome.total_groups == len({e.split()[0] for e in grouped}) == len(outcome.groups)
+    # Relevance: most matching paragraphs first; date: newest first; paragraphs in the order of the text.
+    counts = {g.resolution.symbol: len(g.hits) for g in outcome.groups}
+    assert [g.resolution.symbol for g in outcome.groups] == sorted(counts, key=lambda symbol: -counts[symbol])
+    by_date = search_paragraphs("人权理事会", group=True, sort="date")
+    newest = sorted(seeded, key=lambda r: r.adopted_on, reverse=True)
+    assert [g.resolution.symbol for g in by_date.groups] == [r.symbol for r in newest if r.symbol in counts]
+    for group in by_date.groups:
+        assert [h.paragraph.position for h in group.hits] == sorted(h.paragraph.position for h in group.hits)
 
 
 def test_english_queries_are_stemmed_in_english_texts(search_index):
@@ -393,3 +401,13 @@ def test_matches_kept_per_segment_follow_deletions_and_new_segments(seeded):
 
 def brute_force_in(resolution, needle: str) -> list[str]:
     return [p.eid for p in resolution.paragraphs.all() if needle in p.text]
+
+
+def test_warming_up_reads_the_columns_and_lets_go_of_the_index_files(seeded):
+    """gunicorn's master warms up before forking: nothing of the index may stay open for the workers to share."""
+    from resolutions.search import matching
+    from resolutions.search.results import warm_up
+
+    assert warm_up() == Paragraph.objects.count()
+    assert matching._TEXTS == {}
+    assert all_eids("国家防范机制") == brute_force("国家防范机制")

@@ -25,6 +25,10 @@ def test_offsets_point_back_into_the_original_text():
     folded, offsets = fold_with_offsets("第１條")
     assert folded == "第1条"
     assert offsets == [0, 1, 2]
+    # A character that folds to several (NFKC: ㈠ -> (一), ½ -> 1⁄2) points them all back at itself.
+    folded, offsets = fold_with_offsets("第㈠項½")
+    assert folded == "第(一)项1⁄2"
+    assert offsets == [0, 1, 1, 1, 2, 3, 3, 3]
 
 
 def test_a_chinese_run_becomes_overlapping_bigrams_then_its_last_character():
@@ -102,6 +106,23 @@ def test_highlight_escapes_markup_before_marking():
 def test_highlight_marks_traditional_queries_in_simplified_text_and_english_stems():
     assert str(highlight("建立国家防范机制。", ["國家防範機制"], "zh")) == "建立<mark>国家防范机制</mark>。"
     assert str(highlight("Urges States; further urged", ["urging"], "en")) == "<mark>Urges</mark> States; further <mark>urged</mark>"
+
+
+@pytest.mark.parametrize("words", [["human rights"], ["rights"], ["decides"], ["women", "girls"], ["persons"]])
+def test_snippets_of_long_english_paragraphs_do_not_depend_on_stems_past_the_snippet(monkeypatch, words):
+    """Stems are looked for only a snippet's width past the first exact match: the snippets stay the same."""
+    from pathlib import Path
+
+    from resolutions.parsing import parse_resolution
+    from resolutions.search import results
+
+    source = (Path(__file__).parent / "data" / "A_RES_78_171.txt").read_text(encoding="utf-8")
+    texts = [p.text for p in parse_resolution(source).paragraphs]
+    fast = [str(highlight(text, words, "en")) for text in texts]
+    whole = results.match_spans
+    monkeypatch.setattr(results, "match_spans", lambda text, words, language, width=None: whole(text, words, language))
+    assert fast == [str(highlight(text, words, "en")) for text in texts]
+    assert sum("<mark>" in snippet for snippet in fast) >= 2
 
 
 def test_digits_next_to_chinese_are_words_of_their_own():
