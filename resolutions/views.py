@@ -24,7 +24,7 @@ from .models import (
     Revision,
     official_document_url,
 )
-from .templatetags.reading import Link, Marker, citation_en, citation_zh
+from .templatetags.reading import Link, Marker, citation_en, citation_zh, paragraph_label_en, paragraph_label_zh
 
 PER_PAGE = 50
 LANGUAGE_NAMES = dict(Language.choices)
@@ -256,7 +256,7 @@ def resolution_detail(request: HttpRequest, symbol: str, language: str) -> HttpR
         .select_related("target")
         .order_by("paragraph", "start")
     )
-    _prepare_text(resolution, paragraphs, footnotes, references)
+    _prepare_text(request, resolution, paragraphs, footnotes, references)
     cited_by = _cited_by(resolution)
     for paragraph in paragraphs:
         paragraph.cited_by = _citing(cited_by, paragraph)
@@ -342,10 +342,20 @@ def reference_urls(references: list[Reference], language: str) -> dict[int, str]
 
 
 def _prepare_text(
-    resolution: Resolution, paragraphs: list[Paragraph], footnotes: list[Footnote], references: list[Reference]
+    request: HttpRequest,
+    resolution: Resolution,
+    paragraphs: list[Paragraph],
+    footnotes: list[Footnote],
+    references: list[Reference],
 ) -> None:
-    """Give each paragraph and footnote the links and markers the template places into its text."""
+    """Give each paragraph and footnote the links and markers the template places into its text.
+
+    Each paragraph also gets what its controls show (address, full address, names, citations), worked out
+    here once instead of by template tags for every paragraph of a long resolution.
+    """
     urls = reference_urls(references, resolution.language)
+    resolution_url = resolution.get_absolute_url()  # a paragraph's address is its resolution's + its slug
+    site = f"{request.scheme}://{request.get_host()}"
 
     def link(reference: Reference) -> Link:
         held = reference.target_id is not None
@@ -362,6 +372,10 @@ def _prepare_text(
         paragraph.markers = [
             Marker(f.offset, f.number, f"fn{f.number}") for f in paragraph.footnote_list if f.offset is not None
         ]
+        paragraph.url = resolution_url + paragraph.slug
+        paragraph.full_url = site + paragraph.url
+        paragraph.label_zh, paragraph.label_en = paragraph_label_zh(paragraph), paragraph_label_en(paragraph)
+        paragraph.citation_zh, paragraph.citation_en = citation_zh(resolution, paragraph), citation_en(resolution, paragraph)
     for footnote in footnotes:
         footnote.links = [link(r) for r in references if r.footnote_id == footnote.pk]
         footnote.markers = []
@@ -441,7 +455,7 @@ def paragraph_detail(request: HttpRequest, symbol: str, language: str, eid: str)
     references = list(
         Reference.objects.filter(paragraph__in=neighbours).select_related("target").order_by("paragraph", "start")
     )
-    _prepare_text(resolution, neighbours, footnotes, references)
+    _prepare_text(request, resolution, neighbours, footnotes, references)
     cited_by = _citing(_cited_by(resolution), paragraph)
     context = {
         "resolution": resolution,

@@ -16,6 +16,7 @@ from django.utils.html import strip_tags
 
 from resolutions.models import Paragraph, Resolution
 from resolutions.services import ingest_resolution
+from resolutions.templatetags.reading import citation_en, citation_zh, paragraph_label_en, paragraph_label_zh
 
 DATA = Path(__file__).parent / "data"
 
@@ -372,3 +373,27 @@ def test_document_text_is_escaped_on_the_pages(client, chinese):
         page = client.get(url).content.decode()
         assert "<script>alert" not in page
         assert "&lt;script&gt;alert(1)&lt;/script&gt; onerror=&quot;x&quot; &amp;lt;" in page
+
+
+def test_every_paragraph_offers_its_permanent_link_names_and_citation(client, chinese, series):
+    """The number, the ¶ anchor, the copy button and the cite box of each paragraph name that paragraph."""
+    for resolution in (chinese["A_RES_67_161.txt"], series[0]):
+        page = client.get(resolution.get_absolute_url()).content.decode()
+        paragraphs = list(resolution.paragraphs.all())
+        assert len(paragraphs) == page.count('<div class="para para-')
+        for paragraph in paragraphs:
+            url = paragraph.get_absolute_url()
+            title = f"{paragraph_label_zh(paragraph)} · {paragraph_label_en(paragraph)}"
+            assert f'<a class="para-num" href="{url}" title="{title}">' in page
+            assert f'<a class="anchor" href="#{paragraph.slug}" title="{title}">' in page
+            assert f'data-copy="http://testserver{url}"' in page
+            box = element_text(page, rf'<div class="cite-box" id="cite-{re.escape(paragraph.slug)}">(.*?)<button')
+            assert box == (
+                f"{citation_zh(resolution, paragraph)}，http://testserver{url}\n"
+                f"    {citation_en(resolution, paragraph)}, http://testserver{url}"
+            )
+    item = Paragraph.objects.get(resolution=series[0], eid="op54(a)")
+    assert f'<a class="para-num" href="/A/RES/78/190/en/op54a" title="执行部分第 54 段(a)分段 · operative paragraph 54 (a)">' in (
+        client.get("/A/RES/78/190/en/").content.decode()
+    )
+    assert item.get_absolute_url() == "/A/RES/78/190/en/op54a"
