@@ -23,7 +23,7 @@ from array import array
 from bisect import bisect_left
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
-from itertools import chain, islice
+from itertools import chain, filterfalse, islice
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -42,7 +42,7 @@ FILTER_FIELDS = ("session_number",)
 MAX_PER_PAGE = 100
 SNIPPET_CHARS = 160
 CACHED_SEARCHES = 32  # (generation, query, filters) -> matching documents and facets
-CACHED_SEGMENT_MATCHES = 64  # per segment: query -> the query's documents in that segment
+CACHED_SEGMENT_MATCHES = 128  # per segment: query (and query with filters) -> its documents in that segment
 # BM25's length normalisation (Whoosh's defaults); see relevance_score.
 BM25_K1, BM25_B = 1.2, 0.75
 
@@ -135,7 +135,7 @@ def search_paragraphs(
     if found is None:
         return outcome
     ordered, facet_counts = found
-    docs = set(ordered)  # the cache keeps a compact sorted array; membership tests need a set (C speed to build)
+    docs = set(ordered)  # membership tests need a set (C speed to build)
     outcome.total = len(docs)
     if facets:
         outcome.facets = facet_counts
@@ -162,12 +162,25 @@ def _matching(searcher: Searcher, columns: dict, parsed: ParsedQuery, filters: F
         if key in _SEARCHES:
             _SEARCHES.move_to_end(key)
             return _SEARCHES[key]
-    docs = _query_docs(searcher, columns, parsed)
-    if docs is None:
+    if not any(not clause.negated for clause in parsed.clauses):
         return None
-    ordered = sorted(filters.apply(columns, docs))
     # 4 bytes a document: a set of 100,000 numbers would take 5 MB of each worker's memory per query.
-    found = (array("I", ordered), count_facets(columns, ordered))
+    ordered = array("I")
+    counters: dict[str, Counter] = {name: Counter() for name in FACET_FIELDS}
+    for (leaf, offset), segment in zip(searcher.leaf_searchers(), columns["segments"]):
+        reader = leaf.reader()
+        if not reader.doc_count_all():
+            continue
+        local, counts = _segment_matching(leaf, segment, parsed, filters)
+        gone = reader.deleted_docs_set.intersection(local) if reader.has_deletions() else ()
+        if gone:
+            local = filterfalse(gone.__contains__, local)
+        ordered.extend(map(offset.__add__, local) if offset else local)
+        for name in FACET_FIELDS:
+            counters[name].update(counts[name])
+            if gone:
+                counters[name].subtract(map(segment.values[name].__getitem__, gone))
+    found = (ordered, _facet_lists(counters))
     with _SEARCHES_LOCK:
         _SEARCHES[key] = found
         while len(_SEARCHES) > CACHED_SEARCHES:
@@ -180,33 +193,29 @@ def _generation(searcher: Searcher) -> tuple:
     return tuple((_segment_id(leaf), leaf.reader().doc_count()) for leaf, _ in searcher.leaf_searchers())
 
 
-def _query_docs(searcher: Searcher, columns: dict, parsed: ParsedQuery) -> set[int] | None:
-    """The live documents matching `parsed`, segment by segment; None when the query has nothing positive.
+def _segment_matching(leaf: Searcher, segment: SegmentColumns, parsed: ParsedQuery, filters: Filters) -> tuple[array, dict]:
+    """The documents of one segment matching `parsed` and passing `filters` (sorted local numbers), and their facet
+    counts; cached with the segment, the bare query's matches too (other filters start from them).
 
-    A segment's matches are cached with the segment. They were computed without the documents deleted
-    then; deletions only grow, so subtracting the segment's deletions of now gives its live matches.
+    They were computed without the documents deleted then; deletions only grow, so the caller subtracts the
+    segment's deletions of now.
     """
-    if not any(not clause.negated for clause in parsed.clauses):
-        return None
-    found: set[int] = set()
-    for (leaf, offset), segment in zip(searcher.leaf_searchers(), columns["segments"]):
-        reader = leaf.reader()
-        if not reader.doc_count_all():
-            continue
-        with _SEARCHES_LOCK:
-            local = segment.matches.get(parsed)
-            if local is not None:
-                segment.matches.move_to_end(parsed)
-        if local is None:
-            local = array("I", sorted(query_docs(leaf, parsed, chinese=lambda segment=segment: segment.chinese)))
-            with _SEARCHES_LOCK:
-                segment.matches[parsed] = local
-                while len(segment.matches) > CACHED_SEGMENT_MATCHES:
-                    segment.matches.popitem(last=False)
-        live = set(local)
-        if reader.has_deletions():
-            live -= reader.deleted_docs_set
-        found.update(map(offset.__add__, live) if offset else live)
+    key = (parsed, filters)
+    with _SEARCHES_LOCK:
+        found = segment.matches.get(key)
+        if found is not None:
+            segment.matches.move_to_end(key)
+            return found
+        docs = segment.matches.get(parsed)
+    if docs is None:
+        docs = array("I", sorted(query_docs(leaf, parsed, chinese=lambda: segment.chinese)))
+    passing = array("I", sorted(filters.apply(segment.values, docs))) if filters != Filters() else docs
+    found = (passing, _facet_counters(segment.values, passing))
+    with _SEARCHES_LOCK:
+        segment.matches[parsed] = docs
+        segment.matches[key] = found
+        while len(segment.matches) > CACHED_SEGMENT_MATCHES:
+            segment.matches.popitem(last=False)
     return found
 
 
@@ -278,18 +287,21 @@ def _hits(searcher: Searcher, parsed: ParsedQuery, ranked: list[tuple[int, float
     ]
 
 
-def count_facets(columns: dict, docs: list[int]) -> dict[str, list[tuple[str, int]]]:
-    """Counts of each facet value among `docs`, most frequent first (years and sessions newest first)."""
-    facets: dict[str, list[tuple[str, int]]] = {}
-    pick = operator.itemgetter(*docs) if docs else None
+def _facet_counters(values: dict[str, list], docs) -> dict[str, Counter]:
+    """How often each facet value occurs among `docs` (a C-speed tally over the columns)."""
+    pick = operator.itemgetter(*docs) if len(docs) > 1 else None
+    counters = {}
     for name in FACET_FIELDS:
-        if pick is None:
-            facets[name] = []
-            continue
-        values = pick(columns[name])
-        counts = Counter(values if len(docs) > 1 else (values,))
-        counts.pop("", None)
-        counts.pop(0, None)
+        column = values[name]
+        counters[name] = Counter(pick(column) if pick else [column[d] for d in docs])
+    return counters
+
+
+def _facet_lists(counters: dict[str, Counter]) -> dict[str, list[tuple[str, int]]]:
+    """Counts of each facet value, most frequent first (years and sessions newest first); none of no value."""
+    facets: dict[str, list[tuple[str, int]]] = {}
+    for name, counts in counters.items():
+        counts = {value: count for value, count in counts.items() if count > 0 and value not in ("", 0)}
         if name in ("year", "session"):
             items = sorted(counts.items(), key=lambda kv: (-int(kv[0]) if str(kv[0]).isdigit() else 0, str(kv[0])))
         else:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 import pytest
 
@@ -382,6 +383,11 @@ def test_matches_kept_per_segment_follow_deletions_and_new_segments(seeded):
     assert outcome.total == len(brute_force_in(kept, "人权"))
     assert {h.resolution.pk for h in outcome.hits} == {kept.pk}
     assert dict(outcome.facets["body"]) == {"HRC" if kept.symbol.startswith("A/HRC") else "GA": outcome.total}
+    kinds = Counter(p.kind for p in kept.paragraphs.all() if "人权" in p.text)
+    assert dict(outcome.facets["kind"]) == dict(kinds)
+    operative = search_paragraphs("人权", filters=Filters(kind="operative"), per_page=100)
+    assert sorted(h.paragraph.eid for h in operative.hits) == sorted(p.eid for p in kept.paragraphs.all() if "人权" in p.text and p.kind == "operative")
+    assert dict(operative.facets["kind"]) == {"operative": kinds["operative"]}
 
     # Indexed again into a segment of its own: found again, and pages merge both segments in one order.
     paragraphs = Paragraph.objects.filter(resolution=gone).select_related("resolution")
