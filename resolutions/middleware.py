@@ -6,8 +6,8 @@ Django 5.2 lacks: a Content-Security-Policy that allows no inline script or styl
 stylesheet is a file under static/) and a Permissions-Policy.
 
 The rate limit counts requests per client in fixed windows in Django's cache (see RateLimit). The
-cache must be shared by all workers for the limit to hold across them: the default file cache in var/cache
-is shared by the workers of one machine; several machines need Redis or memcached (README).
+cache must be shared by all workers for the limit to hold across them: the default cache (diskcache, SQLite
+files in var/cache) is shared by the workers of one machine; several machines need Redis or memcached (README).
 
 DatabaseUnavailableMiddleware turns a lost or locked database into a 503 with Retry-After instead of a 500:
 the reader learns it is temporary, and a crawler or script knows when to come back.
@@ -189,7 +189,7 @@ class RateLimitMiddleware:
         window = int(now // rate.seconds)
         cache = caches[getattr(settings, "RATE_LIMIT_CACHE", "default")]
         key = f"rate:{prefix}:{client}:{rate.seconds}:{window}"
-        # add() is a no-op when the key exists; incr() is atomic on LocMem, Redis and Memcached.
+        # add() is a no-op when the key exists; incr() is atomic on diskcache, LocMem, Redis and Memcached.
         cache.add(key, 0, timeout=rate.seconds + 1)
         try:
             count = cache.incr(key)

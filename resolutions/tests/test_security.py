@@ -214,6 +214,35 @@ def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     )
 
 
+COUNT_REQUESTS = """
+from django.conf import settings
+from resolutions.middleware import Rate, RateLimitMiddleware
+assert settings.CACHES["default"]["BACKEND"] == "diskcache.DjangoCache", settings.CACHES
+limiter = RateLimitMiddleware(lambda request: None)
+waits = [limiter.seconds_to_wait("/search/", "203.0.113.7", Rate(150, 3600)) for _ in range(50)]
+print(sum(1 for wait in waits if wait))
+"""
+
+
+def test_the_default_cache_counts_every_workers_requests_exactly(tmp_path):
+    """Four processes counting at once, as gunicorn workers do: no count is lost, the limit holds across them."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SEARCH_RATE", "API_RATE"))}
+    env = {**clean, "ARCHIVE_VAR_DIR": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    workers = [
+        subprocess.Popen([sys.executable, "manage.py", "shell", "-c", COUNT_REQUESTS], cwd=ROOT, env=env, text=True,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        for _ in range(4)
+    ]
+    refused = []
+    for worker in workers:
+        out, err = worker.communicate(timeout=120)
+        assert worker.returncode == 0, err
+        refused.append(int(out.split()[-1]))
+    # 200 requests against a limit of 150: exactly 50 refused, whichever worker saw them.
+    assert sum(refused) == 50
+    assert (tmp_path / "cache").is_dir()
+
+
 PRODUCTION = {
     "DJANGO_DEBUG": "0",
     "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
