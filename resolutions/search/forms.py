@@ -16,6 +16,7 @@ class SearchForm(forms.Form):
     language = forms.ChoiceField(required=False, choices=[("", "")] + Language.choices)
     kind = forms.ChoiceField(required=False, choices=[("", "")] + ParagraphKind.choices)
     verb = forms.CharField(required=False, max_length=40)
+    symbol = forms.CharField(required=False, max_length=64)
     session_from = forms.IntegerField(required=False, min_value=0, max_value=9999)
     session_to = forms.IntegerField(required=False, min_value=0, max_value=9999)
     year_from = forms.IntegerField(required=False, min_value=1900, max_value=2200)
@@ -45,6 +46,7 @@ class SearchForm(forms.Form):
                 session_to=data.get("session_to"),
                 year_from=data.get("year_from"),
                 year_to=data.get("year_to"),
+                symbol=(data.get("symbol") or "").strip(),
             ),
             "sort": data.get("sort") or "relevance",
             "group": bool(data.get("group")),

@@ -38,8 +38,9 @@ from .query import ParsedQuery, parse_query
 
 FACET_FIELDS = ("body", "language", "kind", "verb", "year", "session")
 SORT_FIELDS = ("adopted", "position", "resolution_id")
-FILTER_FIELDS = ("session_number",)
+FILTER_FIELDS = ("session_number", "symbol")
 MAX_PER_PAGE = 100
+GROUP_HITS = 5  # paragraphs shown under each resolution in the grouped view; the rest are a link away
 SNIPPET_CHARS = 160
 CACHED_SEARCHES = 32  # (generation, query, filters) -> matching documents and facets
 CACHED_SEGMENT_MATCHES = 128  # per segment: query (and query with filters) -> its documents in that segment
@@ -57,10 +58,12 @@ class Filters:
     session_to: int | None = None
     year_from: int | None = None
     year_to: int | None = None
+    symbol: str = ""  # one resolution (with `language`, one text of it)
 
     def apply(self, columns: dict, docs: set[int]) -> set[int]:
         """The documents of `docs` whose column values pass every filter."""
-        for name, value in (("body", self.body), ("language", self.language), ("kind", self.kind), ("verb", self.verb)):
+        pairs = (("body", self.body), ("language", self.language), ("kind", self.kind), ("verb", self.verb), ("symbol", self.symbol))
+        for name, value in pairs:
             if value:
                 column = columns[name]
                 docs = {d for d in docs if column[d] == value}
@@ -86,10 +89,11 @@ class Hit:
 
 @dataclass
 class Group:
-    """One resolution and its matching paragraphs (results grouped by resolution)."""
+    """One resolution and its first matching paragraphs (results grouped by resolution); `total` counts them all."""
 
     resolution: Resolution
     hits: list[Hit]
+    total: int = 0
 
 
 @dataclass
@@ -267,11 +271,13 @@ def _grouped(outcome: SearchOutcome, parsed: ParsedQuery, columns: dict, ordered
         if resolution in wanted:
             by_resolution[resolution].append(doc)
     searcher = connections["default"].get_backend().searcher()
-    ranked = [(d, None) for r in chosen for d in sorted(by_resolution[r], key=columns["position"].__getitem__)]
+    position = columns["position"].__getitem__
+    ranked = [(d, None) for r in chosen for d in heapq.nsmallest(GROUP_HITS, by_resolution[r], key=position)]
     hits = _hits(searcher, parsed, ranked)
     groups: dict[int, Group] = OrderedDict()
     for hit in hits:
-        groups.setdefault(hit.paragraph.resolution_id, Group(hit.paragraph.resolution, [])).hits.append(hit)
+        resolution_id = hit.paragraph.resolution_id
+        groups.setdefault(resolution_id, Group(hit.paragraph.resolution, [], counts[str(resolution_id)])).hits.append(hit)
     outcome.groups = list(groups.values())
     return outcome
 

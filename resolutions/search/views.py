@@ -64,8 +64,41 @@ def search_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "search/search.html",
-        {"form": form, "query": arguments["q"], "arguments": arguments, "outcome": outcome, "facets": facets},
+        {
+            "form": form,
+            "query": arguments["q"],
+            "arguments": arguments,
+            "outcome": outcome,
+            "facets": facets,
+            "active_filters": active_filters(request, arguments["filters"]),
+        },
     )
+
+
+def active_filters(request: HttpRequest, filters) -> list[tuple[str, str]]:
+    """(what the filter is, the address of the same search without it) for each filter in force."""
+
+    def without(*names: str) -> str:
+        params = request.GET.copy()
+        for name in (*names, "page"):
+            params.pop(name, None)
+        return "?" + params.urlencode()
+
+    def span(low, high) -> str:
+        return str(low) if low == high else f"{'' if low is None else low}–{'' if high is None else high}"
+
+    found = []
+    if filters.symbol:
+        found.append((f"决议 Resolution {filters.symbol}", without("symbol")))
+    for name in ("body", "language", "kind", "verb"):
+        value = getattr(filters, name)
+        if value:
+            found.append((f"{FACET_TITLES[name].split()[0]}：{facet_label(name, value)}", without(name)))
+    if filters.session_from is not None or filters.session_to is not None:
+        found.append((f"届会 Session {span(filters.session_from, filters.session_to)}", without("session_from", "session_to")))
+    if filters.year_from is not None or filters.year_to is not None:
+        found.append((f"年份 Year {span(filters.year_from, filters.year_to)}", without("year_from", "year_to")))
+    return found
 
 
 def search_api(request: HttpRequest) -> JsonResponse:

@@ -127,11 +127,12 @@ def test_pages_partition_the_results(seeded):
 
 def test_grouped_results_list_each_resolution_once_with_its_paragraphs(seeded):
     outcome = search_paragraphs("人权理事会", group=True)
-    grouped = sorted(f"{g.resolution.symbol} {h.paragraph.eid}" for g in outcome.groups for h in g.hits)
-    assert grouped == brute_force("人权理事会")
-    assert outcome.total_groups == len({e.split()[0] for e in grouped}) == len(outcome.groups)
+    expected = brute_force("人权理事会")
+    assert sum(g.total for g in outcome.groups) == len(expected) == outcome.total
+    assert outcome.total_groups == len({e.split()[0] for e in expected}) == len(outcome.groups)
+    assert {f"{g.resolution.symbol} {h.paragraph.eid}" for g in outcome.groups for h in g.hits} <= set(expected)
     # Relevance: most matching paragraphs first; date: newest first; paragraphs in the order of the text.
-    counts = {g.resolution.symbol: len(g.hits) for g in outcome.groups}
+    counts = {g.resolution.symbol: g.total for g in outcome.groups}
     assert [g.resolution.symbol for g in outcome.groups] == sorted(counts, key=lambda symbol: -counts[symbol])
     by_date = search_paragraphs("人权理事会", group=True, sort="date")
     newest = sorted(seeded, key=lambda r: r.adopted_on, reverse=True)
@@ -417,3 +418,45 @@ def test_warming_up_reads_the_columns_and_lets_go_of_the_index_files(seeded):
     assert warm_up() == Paragraph.objects.count()
     assert matching._TEXTS == {}
     assert all_eids("国家防范机制") == brute_force("国家防范机制")
+
+
+def test_a_search_can_be_narrowed_to_one_resolution(seeded, client):
+    hrc, ga = seeded
+    outcome = search_paragraphs("人权", filters=Filters(symbol=ga.symbol), per_page=100)
+    assert sorted(h.paragraph.eid for h in outcome.hits) == sorted(brute_force_in(ga, "人权"))
+    assert dict(outcome.facets["body"]) == {"GA": outcome.total}
+    data = client.get("/api/search", {"q": "人权", "symbol": hrc.symbol, "per_page": 100}).json()
+    assert data["count"] == len(brute_force_in(hrc, "人权"))
+    assert {row["symbol"] for row in data["results"]} == {hrc.symbol}
+
+
+def test_grouped_results_show_the_first_paragraphs_of_each_resolution_and_link_to_all_of_them(seeded, client):
+    from html import unescape
+
+    from resolutions.search.results import GROUP_HITS
+
+    outcome = search_paragraphs("人权", group=True)
+    for group in outcome.groups:
+        matching = [p for p in group.resolution.paragraphs.all() if "人权" in p.text]
+        assert group.total == len(matching)
+        assert [h.paragraph.eid for h in group.hits] == [p.eid for p in matching[:GROUP_HITS]]
+    large = next(g for g in outcome.groups if g.total > GROUP_HITS)
+    page = client.get("/search/", {"q": "人权", "group": "1"}).content.decode()
+    link = re.search(r'<p class="group-more"><a href="([^"]+)">本决议全部 (\d+) 段', page.split(large.resolution.symbol, 1)[1])
+    assert int(link.group(2)) == large.total
+    everything = client.get("/search/" + unescape(link.group(1))).content.decode()
+    assert f"共 <strong>{large.total}</strong> 段" in everything
+    assert "决议 Resolution " + large.resolution.symbol in everything  # shown as a filter in force
+
+
+def test_filters_in_force_are_listed_each_with_a_link_that_removes_it(seeded, client):
+    from html import unescape
+    from urllib.parse import parse_qs
+
+    page = client.get("/search/", {"q": "人权", "body": "GA", "kind": "operative", "year_from": "2010", "page": "2"}).content.decode()
+    chips = dict(re.findall(r'<li>([^<]+) <a href="([^"]+)" aria-label="取消筛选', page))
+    assert set(chips) == {"机构：大会 General Assembly", "段落：执行部分 operative", "年份 Year 2010–"}
+    assert parse_qs(unescape(chips["机构：大会 General Assembly"])[1:]) == {"q": ["人权"], "kind": ["operative"], "year_from": ["2010"]}
+    assert parse_qs(unescape(chips["年份 Year 2010–"])[1:]) == {"q": ["人权"], "body": ["GA"], "kind": ["operative"]}
+    # A new query keeps the filters: they ride along in the form.
+    assert '<input type="hidden" name="year_from" value="2010">' in page
