@@ -456,6 +456,20 @@ def check_index(env: dict[str, str]) -> dict:
     return {"missing": missing, "stale": stale, "changed": changed, "returncode": result.returncode}
 
 
+def worker_memory(pids: list[int]) -> dict[str, list[float]]:
+    """Resident and proportional set size (MB) of each worker, from /proc (Linux)."""
+    memory: dict[str, list[float]] = {"rss": [], "pss": []}
+    for pid in pids:
+        try:
+            lines = Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()
+        except OSError:
+            continue
+        sizes = {line.split(":")[0]: int(line.split()[1]) for line in lines if line.split(":")[0] in ("Rss", "Pss")}
+        memory["rss"].append(round(sizes.get("Rss", 0) / 1024, 1))
+        memory["pss"].append(round(sizes.get("Pss", 0) / 1024, 1))
+    return memory
+
+
 def pending_tasks(env: dict[str, str]) -> int:
     """Index tasks still waiting in the outbox of the scratch archive."""
     result = manage(env, "shell", "-c", "from resolutions.models import IndexTask; print(IndexTask.objects.count())")
@@ -513,10 +527,14 @@ def main(argv: list[str] | None = None) -> int:
         elapsed = time.monotonic() - started
         curator_report = queue.get(timeout=120)
         curator.join(timeout=30)
+        memory = worker_memory(server.worker_pids())
     index = check_index(env)
     index["pending_tasks"] = pending_tasks(env)
 
+    print(f"gunicorn workers' memory at the end: rss_mb={memory['rss']} pss_mb={memory['pss']} "
+          f"(PSS counts pages shared with the master and the other workers once)")
     figures = summarize(readers, elapsed, curator_report, index, targets, args)
+    figures["workers_memory_mb"] = memory
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2, ensure_ascii=False))
     if scratch_holder:

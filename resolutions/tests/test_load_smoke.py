@@ -27,6 +27,7 @@ def test_smoke_load_has_no_errors_and_leaves_the_index_equal_to_the_database(tmp
 
     assert summary.startswith("load rps=")
     assert figures["resolutions"] == 50 and figures["workers"] == 2
+    assert len(figures["workers_memory_mb"]["rss"]) == 2 and all(mb > 10 for mb in figures["workers_memory_mb"]["rss"])
     assert figures["errors"] == 0, figures["per_kind"]
     assert figures["curator_errors"] == []
     assert figures["index"] == {"missing": 0, "stale": 0, "changed": 0, "returncode": 0, "pending_tasks": 0}
