@@ -393,7 +393,7 @@ def test_every_paragraph_offers_its_permanent_link_names_and_citation(client, ch
                 f"    {citation_en(resolution, paragraph)}, http://testserver{url}"
             )
     item = Paragraph.objects.get(resolution=series[0], eid="op54(a)")
-    assert f'<a class="para-num" href="/A/RES/78/190/en/op54a" title="执行部分第 54 段(a)分段 · operative paragraph 54 (a)">' in (
+    assert '<a class="para-num" href="/A/RES/78/190/en/op54a" title="执行部分第 54 段(a)分段 · operative paragraph 54 (a)">' in (
         client.get("/A/RES/78/190/en/").content.decode()
     )
     assert item.get_absolute_url() == "/A/RES/78/190/en/op54a"
