@@ -212,9 +212,12 @@ def _segment_matching(leaf: Searcher, segment: SegmentColumns, parsed: ParsedQue
             return found
         docs = segment.matches.get(parsed)
     if docs is None:
-        docs = array("I", sorted(query_docs(leaf, parsed, chinese=lambda: segment.chinese)))
-    passing = array("I", sorted(filters.apply(segment.values, docs))) if filters != Filters() else docs
-    found = (passing, _facet_counters(segment.values, passing))
+        matched = sorted(query_docs(leaf, parsed, chinese=lambda: segment.chinese))
+        docs = array("I", matched)
+    else:
+        matched = docs.tolist()  # numbers as objects once, not again by every lookup below
+    passing = sorted(filters.apply(segment.values, matched)) if filters != Filters() else matched
+    found = (array("I", passing), _facet_counters(segment.values, passing))
     with _SEARCHES_LOCK:
         segment.matches[parsed] = docs
         segment.matches[key] = found
