@@ -27,6 +27,8 @@ PAGES = {
     "/A/RES/79/160/en/op3": ("A/RES/79/160 op3 · operative paragraph 3 · 人权决议档案", "zh-Hans"),
     "/search/?q=国际人道主义法": ("国际人道主义法 · 搜索 Search · 人权决议档案", "zh-Hans"),
     "/search/?q=neo-Nazism&group=1": ("neo-Nazism · 搜索 Search · 人权决议档案", "zh-Hans"),
+    # Filters in force (removable) and groups of more than five paragraphs (a link to all of them).
+    "/search/?q=人权&group=1&body=GA&year_from=2000": ("人权 · 搜索 Search · 人权决议档案", "zh-Hans"),
     "/browse/": ("浏览 Browse · 人权决议档案", "zh-Hans"),
     "/no-such-page/": ("未找到 · Not found", "zh-Hans"),
     "/admin/login/": ("Log in | Resolutions archive admin", "en"),
