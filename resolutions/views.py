@@ -354,7 +354,6 @@ def _prepare_text(
     here once instead of by template tags for every paragraph of a long resolution.
     """
     urls = reference_urls(references, resolution.language)
-    resolution_url = resolution.get_absolute_url()  # a paragraph's address is its resolution's + its slug
     site = f"{request.scheme}://{request.get_host()}"
 
     def link(reference: Reference) -> Link:
@@ -372,7 +371,7 @@ def _prepare_text(
         paragraph.markers = [
             Marker(f.offset, f.number, f"fn{f.number}") for f in paragraph.footnote_list if f.offset is not None
         ]
-        paragraph.url = resolution_url + paragraph.slug
+        paragraph.url = paragraph.get_absolute_url()
         paragraph.full_url = site + paragraph.url
         paragraph.label_zh, paragraph.label_en = paragraph_label_zh(paragraph), paragraph_label_en(paragraph)
         paragraph.citation_zh, paragraph.citation_en = citation_zh(resolution, paragraph), citation_en(resolution, paragraph)
