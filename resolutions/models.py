@@ -112,7 +112,7 @@ class Paragraph(models.Model):
     position = models.PositiveIntegerField(help_text="Order in the document, from 1")
     number = models.PositiveIntegerField(help_text="Printed number (operative) or position (preambular, annex)")
     item = models.CharField(max_length=8, blank=True, help_text="a, b … for the lettered items of a paragraph")
-    eid = models.CharField(max_length=32, help_text="pp3, op7, op3(a): stable within the resolution")
+    eid = models.CharField(max_length=64, help_text="pp3, op7, op3(a): stable within the resolution")
     text = models.TextField()
 
     class Meta:
@@ -135,6 +135,22 @@ class Paragraph(models.Model):
             "paragraph-detail",
             kwargs={"symbol": self.resolution.symbol, "language": self.resolution.language, "eid": self.slug},
         )
+
+
+class FormerEid(models.Model):
+    """An address a paragraph had before an edit or a new version renamed it: the old permanent link redirects."""
+
+    resolution = models.ForeignKey(Resolution, on_delete=models.CASCADE, related_name="former_eids")
+    eid = models.CharField(max_length=64)
+    paragraph = models.ForeignKey(Paragraph, on_delete=models.CASCADE, related_name="former_eids")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["resolution", "eid"]
+        constraints = [models.UniqueConstraint(fields=["resolution", "eid"], name="unique_former_eid")]
+
+    def __str__(self) -> str:
+        return f"{self.resolution.symbol} {self.eid} -> {self.paragraph.eid}"
 
 
 class Footnote(models.Model):

@@ -441,6 +441,9 @@ def paragraph_detail(request: HttpRequest, symbol: str, language: str, eid: str)
     paragraphs = list(resolution.paragraphs.all())
     index = next((i for i, p in enumerate(paragraphs) if p.eid == _slug_to_eid(eid)), None)
     if index is None:
+        renamed = resolution.former_eids.filter(eid=_slug_to_eid(eid)).select_related("paragraph").first()
+        if renamed is not None:
+            return redirect(renamed.paragraph.get_absolute_url(), permanent=True)
         return _paragraph_gone(request, resolution, eid)
     paragraph = paragraphs[index]
     # Its neighbours, and its own lettered items when it has them (op3 shows (a), (b) …).

@@ -14,7 +14,7 @@ from xml.etree import ElementTree as ET
 import pytest
 from django.utils.html import strip_tags
 
-from resolutions.models import Paragraph, Resolution
+from resolutions.models import FormerEid, Paragraph, Resolution
 from resolutions.services import ingest_resolution
 from resolutions.templatetags.reading import citation_en, citation_zh, paragraph_label_en, paragraph_label_zh
 
@@ -142,6 +142,17 @@ def test_a_paragraph_removed_by_a_correction_answers_410_with_its_last_text(clie
     assert response.status_code == 404
     assert "A/HRC/RES/45/32 没有 op99 段" in response.content.decode()
     assert 'href="/A/HRC/RES/45/32/zh/"' in response.content.decode()
+
+
+def test_a_renamed_paragraph_s_former_address_redirects_permanently_to_it(client, chinese):
+    resolution = chinese["A_RES_67_161.txt"]
+    op7 = resolution.paragraphs.get(eid="op7")
+    FormerEid.objects.create(resolution=resolution, eid="op6(b)", paragraph=op7)
+
+    response = client.get("/A/RES/67/161/zh/op6b")
+    assert (response.status_code, response["Location"]) == (301, "/A/RES/67/161/zh/op7")
+    # An address no paragraph ever had is still the helpful 404.
+    assert client.get("/A/RES/67/161/zh/op6c").status_code == 404
 
 
 def test_unknown_symbol_page_points_to_the_un_document_system(client, db):
