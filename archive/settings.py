@@ -86,6 +86,31 @@ HAYSTACK_CONNECTIONS = {
         "PATH": str(SEARCH_INDEX_DIR),
     },
 }
+# SEARCH_ENGINE=opensearch: an OpenSearch 2.x cluster (scripts/opensearch starts one here), its nodes' URLs
+# comma-separated; OPENSEARCH_INDEX is an alias the archive points at its current index (rebuilds swap it).
+SEARCH_ENGINE = os.environ.get("SEARCH_ENGINE", "whoosh")
+OPENSEARCH_URL = os.environ.get("OPENSEARCH_URL", "http://127.0.0.1:9200")
+OPENSEARCH_INDEX = os.environ.get("OPENSEARCH_INDEX", "archive")
+
+
+def opensearch_connection(urls: str, index: str) -> dict:
+    """haystack's connection to the archive's OpenSearch index (SILENTLY_FAIL is off in the backend itself)."""
+    return {
+        "ENGINE": "resolutions.search.opensearch_backend.ArchiveOpenSearchEngine",
+        "URL": [url.strip() for url in urls.split(",") if url.strip()],
+        "INDEX_NAME": index,
+        "TIMEOUT": int(os.environ.get("OPENSEARCH_TIMEOUT", "30")),
+        "SHARDS": int(os.environ.get("OPENSEARCH_SHARDS", "1")),
+        "SILENTLY_FAIL": False,
+    }
+
+
+if SEARCH_ENGINE == "opensearch":
+    HAYSTACK_CONNECTIONS["default"] = opensearch_connection(OPENSEARCH_URL, OPENSEARCH_INDEX)
+elif SEARCH_ENGINE != "whoosh":
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"SEARCH_ENGINE must be whoosh or opensearch, not {SEARCH_ENGINE!r}")
 # Index updates are explicit (services), never from model signals: one writer, nothing lost.
 HAYSTACK_SIGNAL_PROCESSOR = "haystack.signals.BaseSignalProcessor"
 

@@ -1,0 +1,236 @@
+"""Haystack's Elasticsearch 7 backend, speaking to OpenSearch 2.19, with an index the archive defines itself.
+
+Haystack's stock mapping analyses every text field for English (snowball) and leaves failures silent. Here:
+
+- the document a paragraph becomes is prepared in Python: its text folded by `analysis.fold` exactly as the
+  Whoosh index folds it, then cut into the archive's own runs (`analysis.runs`: Chinese runs, words of letters
+  and digits) joined by spaces, each Chinese run followed by the marker RUN_END; the English field holds the
+  stems of the archive's own English analyzer (`query.english_stems`, Whoosh's Porter stemmer), so that a word
+  matches the same paragraphs whichever engine answers;
+- the `text` field is analysed by OpenSearch: the standard tokenizer (one token per Chinese character, one per
+  word: the words arrive already separated) and analysis-common's `cjk_bigram` filter with unigrams kept, so
+  each Chinese run gives every character (for one-character queries) and every overlapping bigram (for phrases
+  of bigrams) at the character's position; RUN_END lets a query say "this run ends here" (see
+  opensearch_engine.phrase_tokens);
+- facets, filters and sorts are keyword and integer fields with doc values; the paragraphs of one resolution
+  are routed to one shard (exact per-resolution counts when grouping, deletes on one shard);
+- the index name of the settings is an alias: `rebuild` builds a new index beside the live one and swaps the
+  alias in one atomic call; SILENTLY_FAIL is always off.
+"""
+from __future__ import annotations
+
+import datetime
+import logging
+from collections.abc import Iterable
+
+import elasticsearch
+from elasticsearch.helpers import bulk, scan
+from haystack.backends import BaseEngine
+from haystack.backends.elasticsearch7_backend import Elasticsearch7SearchBackend, Elasticsearch7SearchQuery
+from haystack.constants import DJANGO_CT, DJANGO_ID, ID
+from haystack.utils import get_identifier
+
+from .analysis import fold, runs
+from .query import english_stems
+
+log = logging.getLogger(__name__)
+
+# Follows every Chinese run in the indexed text. The text is rebuilt from runs of letters and digits only, so no
+# word of a paragraph can contain "_" and the marker never meets a real token.
+RUN_END = "_e_"
+# Distinct values a facet may have before its counts would be cut (verb has the most: a few thousand).
+FACET_SIZE = 10000
+
+ANALYSIS = {
+    "tokenizer": {
+        # Words arrive separated by spaces; a word longer than 255 characters (the default) would be split.
+        "archive_standard": {"type": "standard", "max_token_length": 8000},
+    },
+    "filter": {
+        "archive_cjk_bigram": {"type": "cjk_bigram", "output_unigrams": True},
+    },
+    "analyzer": {
+        "archive_text": {"type": "custom", "tokenizer": "archive_standard", "filter": ["archive_cjk_bigram"]},
+    },
+}
+
+# field_type of a haystack field (resolutions.search.fields) -> its mapping here.
+FIELD_MAPPINGS = {
+    "bigram_text": {"type": "text", "analyzer": "archive_text", "search_analyzer": "whitespace", "norms": True},
+    # Stems computed by the archive (see the module docstring), one token each, positions kept for phrases.
+    "english_text": {"type": "text", "analyzer": "whitespace"},
+    "keyword": {"type": "keyword"},
+    "integer": {"type": "integer"},
+}
+# Fields whose type here is not the one haystack's declaration implies.
+FIELD_OVERRIDES = {
+    "resolution_id": {"type": "long"},
+    "text_hash": {"type": "keyword", "index": False},
+}
+# Facet keywords whose global ordinals are built at refresh, not by the first search after it.
+EAGER_FIELDS = ("body", "language", "kind", "verb", "session", "symbol", "resolution_key")
+EXTRA_FIELDS = {
+    # symbol, language and id in one key: groups of resolutions ordered by symbol (sort=document) or counted.
+    "resolution_key": {"type": "keyword"},
+}
+
+
+def index_form(text: str) -> str:
+    """What the `text` field is sent: the folded runs, separated by spaces, each Chinese run followed by RUN_END."""
+    parts: list[str] = []
+    for run in runs(fold(text)):
+        parts.append(run.text)
+        if run.cjk:
+            parts.append(RUN_END)
+    return " ".join(parts)
+
+
+def resolution_key(symbol: str, language: str, resolution_id: int) -> str:
+    return f"{symbol}\u0001{language}\u0001{resolution_id:012d}"
+
+
+def key_resolution_id(key: str) -> int:
+    return int(key.rsplit("\u0001", 1)[1])
+
+
+class ArchiveOpenSearchBackend(Elasticsearch7SearchBackend):
+    """The archive's index on OpenSearch: its own settings and mapping, routing by resolution, an alias."""
+
+    def __init__(self, connection_alias, **connection_options):
+        connection_options = {**connection_options, "SILENTLY_FAIL": False}
+        options = connection_options.setdefault("KWARGS", {})
+        options.setdefault("max_retries", 2)
+        options.setdefault("retry_on_timeout", True)
+        super().__init__(connection_alias, **connection_options)
+        self.silently_fail = False
+        self.shards = int(connection_options.get("SHARDS", 1))
+        self.replicas = connection_options.get("REPLICAS", "0-1")  # one copy on each of two nodes when there are two
+        self.refresh_interval = connection_options.get("REFRESH_INTERVAL", "-1")  # the writer refreshes
+
+    # -- the index ----------------------------------------------------------------------------------------------
+
+    def build_schema(self, fields):
+        content_field_name = ""
+        mapping = {ID: {"type": "keyword"}, DJANGO_CT: {"type": "keyword"}, DJANGO_ID: {"type": "keyword"}}
+        for field in fields.values():
+            if field.document:
+                content_field_name = field.index_fieldname
+            name = field.index_fieldname
+            mapping[name] = dict(FIELD_OVERRIDES.get(name) or FIELD_MAPPINGS.get(field.field_type) or self._plain(field))
+        for name, field_mapping in EXTRA_FIELDS.items():
+            mapping[name] = dict(field_mapping)
+        for name in EAGER_FIELDS:
+            if mapping.get(name, {}).get("type") == "keyword":
+                mapping[name]["eager_global_ordinals"] = True
+        return content_field_name, mapping
+
+    def _plain(self, field) -> dict:
+        """A field of another type (a later addition to search_indexes.py): haystack's ES7 mapping, as keyword if text."""
+        field_mapping = dict(self.FIELD_MAPPINGS.get(field.field_type, {"type": "keyword"}))
+        if field_mapping.get("type") == "text":
+            field_mapping = {"type": "keyword"}
+        return field_mapping
+
+    def index_body(self, *, building: bool = False) -> dict:
+        """Settings and mapping of a new index (while `building`: no replica, no refresh, for the bulk load)."""
+        from haystack import connections
+
+        unified_index = connections[self.connection_alias].get_unified_index()
+        self.content_field_name, properties = self.build_schema(unified_index.all_searchfields())
+        settings = {
+            "number_of_shards": self.shards,
+            "refresh_interval": "-1" if building else self.refresh_interval,
+            # Deep pages of a frequent word: from + size may pass the default 10,000.
+            "max_result_window": 2_000_000,
+            "analysis": ANALYSIS,
+        }
+        if building:
+            settings["number_of_replicas"] = 0
+        else:
+            settings["auto_expand_replicas"] = self.replicas
+        return {
+            "settings": {"index": settings},
+            "mappings": {"dynamic": "strict", "_routing": {"required": True}, "properties": properties},
+        }
+
+    def setup(self):
+        """Create the index (a dated index behind the alias INDEX_NAME) unless the alias or an index has that name."""
+        if not self.conn.indices.exists(index=self.index_name):
+            concrete = self.new_index_name()
+            self.conn.indices.create(index=concrete, body=self.index_body())
+            self.conn.indices.put_alias(index=concrete, name=self.index_name)
+        else:
+            from haystack import connections
+
+            unified_index = connections[self.connection_alias].get_unified_index()
+            self.content_field_name, _ = self.build_schema(unified_index.all_searchfields())
+        self.setup_complete = True
+
+    def new_index_name(self) -> str:
+        stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%d%H%M%S%f")
+        return f"{self.index_name}-{stamp}"
+
+    def live_indices(self) -> list[str]:
+        """The concrete indices behind the alias (normally one)."""
+        try:
+            return sorted(self.conn.indices.get_alias(name=self.index_name))
+        except elasticsearch.NotFoundError:
+            return []
+
+    # -- documents ----------------------------------------------------------------------------------------------
+
+    def document(self, index, paragraph) -> dict:
+        """The index document of one paragraph (select_related resolution)."""
+        prepared = index.full_prepare(paragraph)
+        prepared.pop("boost", None)
+        doc = {}
+        for name, value in prepared.items():
+            field = index.fields.get(name)
+            field_type = field.field_type if field is not None else None
+            if field_type == "bigram_text":
+                value = index_form(value or "")
+            elif field_type == "english_text":
+                value = " ".join(english_stems(value)) if value else ""
+            elif name == "resolution_id":
+                value = int(value)
+            else:
+                value = self._from_python(value)
+            doc[name] = value
+        doc["resolution_key"] = resolution_key(doc["symbol"], doc["language"], doc["resolution_id"])
+        return doc
+
+    def actions(self, index, paragraphs: Iterable, *, target: str | None = None) -> Iterable[dict]:
+        for paragraph in paragraphs:
+            doc = self.document(index, paragraph)
+            yield {"_op_type": "index", "_index": target or self.index_name, "_id": doc[ID], "_routing": str(doc["resolution_id"]), "_source": doc}
+
+    def update(self, index, iterable, commit=True):
+        """haystack's update path (update_index), routed like the archive's own writer."""
+        if not self.setup_complete:
+            self.setup()
+        bulk(self.conn, self.actions(index, iterable), chunk_size=1000, max_retries=3)
+        if commit:
+            self.conn.indices.refresh(index=self.index_name)
+
+    def remove(self, obj_or_string, commit=True):
+        """Delete one document wherever it was routed (haystack's remove knows only its id)."""
+        if not self.setup_complete:
+            self.setup()
+        self.conn.delete_by_query(index=self.index_name, body={"query": {"ids": {"values": [get_identifier(obj_or_string)]}}}, refresh=commit, conflicts="proceed")
+
+    def clear(self, models=None, commit=True):
+        """Delete every document (the index and its alias stay, with their mapping)."""
+        if not self.conn.indices.exists(index=self.index_name):
+            return
+        self.conn.delete_by_query(index=self.index_name, body={"query": {"match_all": {}}}, refresh=commit, conflicts="proceed")
+
+    def scan_documents(self, fields: list[str]) -> Iterable[dict]:
+        """Every document's `fields` (from doc values), in index order."""
+        body = {"query": {"match_all": {}}, "_source": False, "docvalue_fields": fields, "sort": ["_doc"]}
+        for hit in scan(self.conn, query=body, index=self.index_name, size=5000, preserve_order=True, request_timeout=120):
+            yield {name: values[0] for name, values in hit.get("fields", {}).items()} | {"_id": hit["_id"], "_routing": hit.get("_routing")}
+
+
+class ArchiveOpenSearchEngine(BaseEngine):
+    backend = ArchiveOpenSearchBackend
+    query = Elasticsearch7SearchQuery
