@@ -216,13 +216,20 @@ class ArchiveOpenSearchBackend(Elasticsearch7SearchBackend):
         """Delete one document wherever it was routed (haystack's remove knows only its id)."""
         if not self.setup_complete:
             self.setup()
-        self.conn.delete_by_query(index=self.index_name, body={"query": {"ids": {"values": [get_identifier(obj_or_string)]}}}, refresh=commit, conflicts="proceed")
+        body = {"query": {"ids": {"values": [get_identifier(obj_or_string)]}}, "_source": False}
+        for hit in self.conn.search(index=self.index_name, body=body)["hits"]["hits"]:
+            self.conn.delete(index=hit["_index"], id=hit["_id"], routing=hit["_routing"])
+        if commit:
+            self.conn.indices.refresh(index=self.index_name)
 
     def clear(self, models=None, commit=True):
         """Delete every document (the index and its alias stay, with their mapping)."""
         if not self.conn.indices.exists(index=self.index_name):
             return
-        self.conn.delete_by_query(index=self.index_name, body={"query": {"match_all": {}}}, refresh=commit, conflicts="proceed")
+        hits = scan(self.conn, query={"query": {"match_all": {}}, "_source": False}, index=self.index_name, size=5000)
+        bulk(self.conn, ({"_op_type": "delete", "_index": h["_index"], "_id": h["_id"], "_routing": h["_routing"]} for h in hits), chunk_size=1000)
+        if commit:
+            self.conn.indices.refresh(index=self.index_name)
 
     def scan_documents(self, fields: list[str]) -> Iterable[dict]:
         """Every document's `fields` (from doc values), in index order."""

@@ -391,13 +391,9 @@ class OpenSearchEngine:
     def remove_resolution(self, resolution_id: int, *, refresh: bool = True) -> None:
         """Delete every document of one resolution (all on the shard its id routes to)."""
         self._ready()
-        self.conn.delete_by_query(
-            index=self.index_name,
-            body={"query": {"term": {"resolution_id": resolution_id}}},
-            routing=str(resolution_id),
-            refresh=refresh,
-            conflicts="proceed",
-        )
+        self._bulk(self._deletions({"term": {"resolution_id": resolution_id}}, routing=str(resolution_id)))
+        if refresh:
+            self.refresh()
 
     def replace_resolutions(self, resolution_ids: Iterable[int], paragraphs: Iterable[Paragraph]) -> None:
         """Make the index hold exactly `paragraphs` for these resolutions, in one bulk and one refresh.
@@ -411,18 +407,27 @@ class OpenSearchEngine:
         keep = {f"{p._meta.label_lower}.{p.pk}" for p in paragraphs}
         stale = []
         if resolution_ids:
-            body = {"query": {"terms": {"resolution_id": resolution_ids}}, "_source": False, "sort": ["_doc"]}
-            for hit in elasticsearch.helpers.scan(self.conn, query=body, index=self.index_name, size=5000, routing=",".join(map(str, resolution_ids))):
-                if hit["_id"] not in keep:
-                    stale.append({"_op_type": "delete", "_index": hit["_index"], "_id": hit["_id"], "_routing": hit["_routing"]})
+            query = {"terms": {"resolution_id": resolution_ids}}
+            stale = [action for action in self._deletions(query, routing=",".join(map(str, resolution_ids))) if action["_id"] not in keep]
         self._bulk([*stale, *self.backend.actions(self._search_index(), paragraphs)])
         self.refresh()
+
+    def _deletions(self, query: dict, *, routing: str | None = None) -> list[dict]:
+        """Bulk delete actions for the documents matching `query` (delete-by-query needs the reindex module,
+        which a cluster may lack: the ids are read, then deleted)."""
+        body = {"query": query, "_source": False, "sort": ["_doc"]}
+        params = {"routing": routing} if routing else {}
+        hits = elasticsearch.helpers.scan(self.conn, query=body, index=self.index_name, size=5000, preserve_order=True, **params)
+        return [{"_op_type": "delete", "_index": hit["_index"], "_id": hit["_id"], "_routing": hit["_routing"]} for hit in hits]
 
     def refresh(self) -> None:
         self.conn.indices.refresh(index=self.index_name)
 
     def clear(self) -> None:
-        self.backend.clear()
+        """Delete every document; the index, its alias and mapping stay."""
+        self._ready()
+        self._bulk(self._deletions({"match_all": {}}))
+        self.refresh()
 
     def rebuild(self, paragraphs: Iterable[Paragraph], *, progress=None) -> int:
         """Index `paragraphs` into a new index beside the live one, then point the alias at it in one step.
