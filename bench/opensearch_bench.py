@@ -15,6 +15,7 @@ The last line is: search engine=opensearch p50_ms=… p95_ms=… warm_p95_ms=…
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 import time
@@ -78,6 +79,7 @@ def main() -> None:
     if not reuse:
         (args.workdir / "archive.sqlite3").unlink(missing_ok=True)
     setup(args.workdir)
+    logging.getLogger("elasticsearch").setLevel(logging.WARNING)  # one line per request otherwise
 
     from haystack import connections
 

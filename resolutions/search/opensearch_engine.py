@@ -30,8 +30,8 @@ from elasticsearch.helpers import BulkIndexError, parallel_bulk
 from haystack import connections
 
 from ..models import Paragraph
-from .analysis import Run, fold, runs
-from .opensearch_backend import FACET_SIZE, RUN_END, ArchiveOpenSearchBackend, key_resolution_id
+from .analysis import Run, runs
+from .opensearch_backend import FACET_SIZE, RUN_END, ArchiveOpenSearchBackend, index_fold, key_resolution_id
 from .query import ParsedQuery, english_stems, is_latin, quoted
 
 log = logging.getLogger(__name__)
@@ -93,11 +93,14 @@ except ImportError:
 GROUP_HITS = 5
 # The facets' fields; year and session are counted on integer / keyword fields and filtered by ranges.
 FACET_FIELDS = {"body": "body", "language": "language", "kind": "kind", "verb": "verb", "year": "year", "session": "session"}
+# Ties broken as the Whoosh engine breaks them: newest, then symbol, language, position (unique in a resolution).
 SORTS = {
-    "relevance": ["_score", {"adopted": "desc"}, {"resolution_id": "asc"}, {"position": "asc"}],
-    "date": [{"adopted": "desc"}, {"symbol": "asc"}, {"resolution_id": "asc"}, {"position": "asc"}],
-    "document": [{"symbol": "asc"}, {"resolution_id": "asc"}, {"position": "asc"}],
+    "relevance": ["_score", {"adopted": "desc"}, {"symbol": "asc"}, {"language": "asc"}, {"position": "asc"}],
+    "date": [{"adopted": "desc"}, {"symbol": "asc"}, {"language": "asc"}, {"position": "asc"}],
+    "document": [{"symbol": "asc"}, {"language": "asc"}, {"position": "asc"}],
 }
+# Groups: most matches first (relevance), newest first (date) or by symbol (document); resolution_key is
+# symbol, language, id, so its order is the symbol's then the language's.
 GROUP_ORDERS = {
     "relevance": [{"_count": "desc"}, {"newest": "desc"}, {"_key": "asc"}],
     "date": [{"newest": "desc"}, {"_key": "asc"}],
@@ -148,7 +151,7 @@ def tokens_query(field_name: str, tokens: list[str]) -> dict:
 
 def text_query(value: str) -> dict | None:
     """Paragraphs whose folded text contains `value` as the archive's runs see it (None: no run to look for)."""
-    parts = list(runs(fold(value)))
+    parts = list(runs(index_fold(value)))
     if not parts:
         return None
     return tokens_query("text", phrase_tokens(parts))
@@ -156,7 +159,7 @@ def text_query(value: str) -> dict | None:
 
 def prefix_query(value: str) -> dict | None:
     """`value*`: a Latin word starting with the last run, or a Chinese run that goes on after it."""
-    parts = list(runs(fold(value)))
+    parts = list(runs(index_fold(value)))
     if not parts:
         return None
     *before, last = parts
@@ -264,7 +267,8 @@ def search_body(request: SearchRequest) -> dict | None:
                     "terms": {"field": "resolution_key", "size": size, "shard_size": size, "order": GROUP_ORDERS[request.sort]},
                     "aggs": {
                         "newest": {"max": {"field": "adopted"}},
-                        "first": {"top_hits": {"size": GROUP_HITS, "sort": sort, "_source": False}},
+                        # A group's first paragraphs in the order of its text.
+                        "first": {"top_hits": {"size": GROUP_HITS, "sort": [{"position": "asc"}], "_source": False}},
                     },
                 },
                 "count": COUNT_RESOLUTIONS,
@@ -291,7 +295,10 @@ def _facets(aggregations: dict, names: Iterable[str]) -> dict[str, list[tuple[st
         if terms.get("sum_other_doc_count"):
             raise SearchUnavailable(f"facet {name} has more than {FACET_SIZE} values: its counts would be cut")
         values = [(str(bucket["key"]), bucket["doc_count"]) for bucket in terms["buckets"] if bucket["key"] not in ("", 0)]
-        facets[name] = sorted(values, key=lambda item: (-item[1], item[0]))
+        if name in ("year", "session"):  # newest first
+            facets[name] = sorted(values, key=lambda item: (-int(item[0]) if item[0].isdigit() else 0, item[0]))
+        else:
+            facets[name] = sorted(values, key=lambda item: (-item[1], item[0]))
     return facets
 
 
@@ -306,7 +313,7 @@ def result_of(response: dict, request: SearchRequest) -> EngineResult:
     grouped = aggregations["groups"]
     buckets = grouped["by_resolution"]["buckets"][request.offset : request.offset + request.limit] if request.limit else []
     groups = tuple(
-        EngineGroup(key_resolution_id(bucket["key"]), bucket["doc_count"], tuple(_hit(hit, request.sort) for hit in bucket["first"]["hits"]["hits"]))
+        EngineGroup(key_resolution_id(bucket["key"]), bucket["doc_count"], tuple(_hit(hit, "document") for hit in bucket["first"]["hits"]["hits"]))
         for bucket in buckets
     )
     return EngineResult(total["value"], (), facets, groups, int(grouped["count"]["value"]))
@@ -443,7 +450,9 @@ class OpenSearchEngine:
             self.conn.indices.put_settings(index=target, body={"index": {"refresh_interval": backend.refresh_interval, "auto_expand_replicas": backend.replicas}})
             self.conn.indices.forcemerge(index=target, max_num_segments=1, request_timeout=3600)
             self.conn.indices.refresh(index=target)
-            self.conn.cluster.health(index=target, wait_for_status="green", timeout="120s", request_timeout=130)
+            # Every primary started (yellow): its replicas copy it meanwhile; green would wait forever on a cluster
+            # that has lost a node.
+            self.conn.cluster.health(index=target, wait_for_status="yellow", timeout="120s", request_timeout=130)
             self._point_alias_at(target)
         except BaseException:
             self.conn.indices.delete(index=target, ignore=404)

@@ -245,5 +245,9 @@ def brute_force_facets(query_text: str, filters, names: Iterable[str]) -> dict[s
             values = _facet_values(paragraph)
             if _passes(paragraph, values, filters, ignore=name):
                 counts[values[name]] += 1
-        facets[name] = sorted(((value, count) for value, count in counts.items() if value not in ("", "0")), key=lambda item: (-item[1], item[0]))
+        values = [(value, count) for value, count in counts.items() if value not in ("", "0")]
+        if name in ("year", "session"):  # newest first
+            facets[name] = sorted(values, key=lambda item: (-int(item[0]) if item[0].isdigit() else 0, item[0]))
+        else:
+            facets[name] = sorted(values, key=lambda item: (-item[1], item[0]))
     return facets

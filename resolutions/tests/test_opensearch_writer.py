@@ -166,3 +166,15 @@ def test_killing_one_node_of_a_two_node_cluster_leaves_every_answer_exact_or_an_
 
         connections.connections_info.pop("opensearch_failover", None)
         stop_cluster(directory)
+
+
+def test_characters_the_tokenizer_does_not_know_are_still_found_as_substrings(engine):
+    """・ (U+30FB) and 䶶 (U+4DB6, Unicode 13) belong to the archive's Chinese runs; Lucene's tokenizer drops them."""
+    paragraph = paragraphs().filter(resolution__language="zh").first()
+    paragraph.text = "大会纪念马丁・路德，并审议了䶶字的问题。"
+    engine.update([paragraph])
+    assert ids_of(engine, "丁・路") == {paragraph.pk}
+    assert ids_of(engine, "・") == {paragraph.pk}
+    assert ids_of(engine, "了䶶字") == {paragraph.pk}
+    assert ids_of(engine, "马丁路德") == set()  # not a substring of the text
+    assert ids_of(engine, "马丁・路德*") == set()  # the run ends after 德 (then punctuation)
