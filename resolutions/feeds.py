@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from .models import Resolution
-from .templatetags.reading import citation_en, citation_zh
+from .reading import citation_en, citation_zh
 
 FEED_SIZE = 50
 
