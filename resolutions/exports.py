@@ -11,10 +11,9 @@ from django.shortcuts import redirect
 
 from .models import Body, ParagraphKind, Reference, Resolution
 from .parsing.text import xml_safe
+from .reading import Link, Marker, citation_en, citation_zh, cited_number, place, reference_urls
 from .search.forms import SearchForm
 from .search.results import MAX_PER_PAGE, search_paragraphs
-from .templatetags.reading import Link, Marker, citation_en, citation_zh, cited_number, place
-from .views import reference_urls
 
 AKN_NS = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
 AKN_LANGUAGES = {"zh": "zho", "en": "eng"}

@@ -10,7 +10,7 @@ from django.utils.feedgenerator import Atom1Feed
 
 from .models import Resolution
 from .parsing.text import xml_safe
-from .templatetags.reading import citation_en, citation_zh
+from .reading import citation_en, citation_zh
 
 FEED_SIZE = 50
 
