@@ -83,7 +83,7 @@ def main() -> None:
 
     from haystack import connections
 
-    from archive.settings import opensearch_connection
+    from archive.settings import search_connection
     from resolutions.models import Paragraph
     from resolutions.search.opensearch_engine import OpenSearchEngine
 
@@ -95,7 +95,7 @@ def main() -> None:
         texts = build_database(args.corpus, args.paragraphs)
         print(f"database: {len(texts)} paragraphs in {time.perf_counter() - start:.1f} s", flush=True)
         del texts
-    connections.connections_info["bench"] = {**opensearch_connection(args.url, args.index), "SHARDS": args.shards}
+    connections.connections_info["bench"] = {**search_connection("opensearch", url=args.url, index_name=args.index), "SHARDS": args.shards}
     engine = OpenSearchEngine(connections["bench"].get_backend())
     health = engine.conn.cluster.health()
     nodes = health["number_of_nodes"]

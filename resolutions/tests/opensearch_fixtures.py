@@ -24,7 +24,7 @@ import pytest
 from django.test import override_settings
 from haystack import connections
 
-from archive.settings import opensearch_connection
+from archive.settings import search_connection
 from resolutions.models import IndexTask, Paragraph, Resolution
 from resolutions.search.analysis import _CJK, fold, opening_verb, runs
 from resolutions.search.matching import run_pattern
@@ -110,7 +110,7 @@ def engine_for(url: str, index_name: str, alias: str = TEST_ALIAS):
     """An OpenSearchEngine on its own haystack connection and index (the default connection stays Whoosh)."""
     from resolutions.search.opensearch_engine import OpenSearchEngine
 
-    connections.connections_info[alias] = opensearch_connection(url, index_name)
+    connections.connections_info[alias] = search_connection("opensearch", url=url, index_name=index_name)
     connections.reload(alias)
     return OpenSearchEngine(connections[alias].get_backend())
 
