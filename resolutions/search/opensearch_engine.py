@@ -253,10 +253,9 @@ def search_body(request: SearchRequest) -> dict | None:
         body["post_filter"] = _all_of(list(selections.values()))
     for name in request.facets:
         others = [selection for other, selection in selections.items() if other != name]
-        body["aggs"][f"facet_{name}"] = {
-            "filter": _all_of(others),
-            "aggs": {"values": {"terms": {"field": FACET_FIELDS[name], "size": FACET_SIZE}}},
-        }
+        values = {"terms": {"field": FACET_FIELDS[name], "size": FACET_SIZE}}
+        # No other facet selected: count the matches themselves (a filter of match_all would test each one).
+        body["aggs"][f"facet_{name}"] = {"filter": _all_of(others), "aggs": {"values": values}} if others else values
     if request.group_by_resolution:
         size = max(1, request.offset + request.limit)
         body["size"] = 0
@@ -291,7 +290,8 @@ def _hit(hit: dict, sort: str) -> EngineHit:
 def _facets(aggregations: dict, names: Iterable[str]) -> dict[str, list[tuple[str, int]]]:
     facets: dict[str, list[tuple[str, int]]] = {}
     for name in names:
-        terms = aggregations[f"facet_{name}"]["values"]
+        terms = aggregations[f"facet_{name}"]
+        terms = terms.get("values", terms)
         if terms.get("sum_other_doc_count"):
             raise SearchUnavailable(f"facet {name} has more than {FACET_SIZE} values: its counts would be cut")
         values = [(str(bucket["key"]), bucket["doc_count"]) for bucket in terms["buckets"] if bucket["key"] not in ("", 0)]
