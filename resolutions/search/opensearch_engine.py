@@ -447,12 +447,15 @@ class OpenSearchEngine:
         self.conn.indices.create(index=target, body=backend.index_body(building=True))
         try:
             count = self._bulk(backend.actions(self._search_index(), paragraphs, target=target), progress=progress)
-            self.conn.indices.put_settings(index=target, body={"index": {"refresh_interval": backend.refresh_interval, "auto_expand_replicas": backend.replicas}})
-            self.conn.indices.forcemerge(index=target, max_num_segments=1, request_timeout=3600)
+            # One segment, then the replicas: they copy the merged segment instead of merging on their own.
             self.conn.indices.refresh(index=target)
-            # Every primary started (yellow): its replicas copy it meanwhile; green would wait forever on a cluster
-            # that has lost a node.
+            self.conn.indices.forcemerge(index=target, max_num_segments=1, request_timeout=3600)
+            self.conn.indices.refresh(index=target)  # readers open the merged segment (no refresh comes by itself)
+            self.conn.indices.put_settings(index=target, body={"index": {"refresh_interval": backend.refresh_interval, "auto_expand_replicas": backend.replicas}})
+            # Every primary started (yellow) is needed; the replicas (green) are waited for a minute at most: a
+            # cluster that has lost a node would never be green, and its replicas follow after the swap.
             self.conn.cluster.health(index=target, wait_for_status="yellow", timeout="120s", request_timeout=130)
+            self.conn.cluster.health(index=target, wait_for_status="green", timeout="60s", request_timeout=70, ignore=408)
             self._point_alias_at(target)
         except BaseException:
             self.conn.indices.delete(index=target, ignore=404)
