@@ -20,7 +20,6 @@ Haystack's stock mapping analyses every text field for English (snowball) and le
 from __future__ import annotations
 
 import datetime
-import logging
 import unicodedata
 from collections.abc import Iterable
 
@@ -34,7 +33,6 @@ from haystack.utils import get_identifier
 from .analysis import fold, runs
 from .query import english_stems
 
-log = logging.getLogger(__name__)
 
 # Follows every Chinese run in the indexed text. The text is rebuilt from runs of letters and digits only, so no
 # word of a paragraph can contain "_" and the marker never meets a real token.

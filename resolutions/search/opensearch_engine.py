@@ -9,8 +9,8 @@ How a query alternative becomes an OpenSearch query (opensearch_backend describe
   punctuation between (a word between would take a position), as `matching.run_pattern` says;
 - an unquoted Latin-script word: its stems in English texts (the `text_en` field: a term, or a phrase of stems)
   or the exact folded word in Chinese texts, as today;
-- a prefix (`tort*`, `人权理*`): Latin, a `prefix` query on the words (every language); Chinese, the run's
-  tokens not followed by RUN_END (`span_not`): the text goes on with another Chinese character.
+- a prefix (`tort*`, `A/HRC/4*`): the last word a `prefix` query on the words (every language; after other runs
+  a `span_near` ending in a `span_multi`); a Chinese run ending a prefix is the phrase itself (人权理* = 人权理).
 
 Clauses are `must`, alternatives `should` (one at least), negated clauses `must_not`. Facet selections (body,
 language, kind, verb, the year and session ranges) filter the hits in `post_filter`; each facet is counted in a
@@ -20,9 +20,8 @@ language, kind, verb, the year and session ranges) filter the hits in `post_filt
 from __future__ import annotations
 
 import hashlib
-import logging
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Protocol
 
 import elasticsearch
@@ -34,7 +33,6 @@ from .analysis import Run, runs
 from .opensearch_backend import FACET_SIZE, RUN_END, ArchiveOpenSearchBackend, index_fold, key_resolution_id
 from .query import ParsedQuery, english_stems, is_latin, quoted
 
-log = logging.getLogger(__name__)
 
 # ---- contract types (SEARCH_CONTRACT.md), to be imported from engine.py once merged --------------------------
 try:
@@ -158,31 +156,18 @@ def text_query(value: str) -> dict | None:
 
 
 def prefix_query(value: str) -> dict | None:
-    """`value*`: a Latin word starting with the last run, or a Chinese run that goes on after it."""
+    """`value*`: the runs of `value` with its last word only a beginning (tort* finds torture); a Chinese last run
+    is already matched wherever the text goes on after it, so 人权理* is the phrase 人权理 (the seam's reference)."""
     parts = list(runs(index_fold(value)))
     if not parts:
         return None
-    *before, last = parts
-    leading = phrase_tokens(before + [last])[: -_last_run_length(last)] if before else []
-    spans = [{"span_term": {"text": token}} for token in leading]
-    if not last.cjk:
-        if not before:
-            return {"prefix": {"text": last.text}}
-        spans.append({"span_multi": {"match": {"prefix": {"text": {"value": last.text}}}}})
-    else:
-        text = last.text
-        own = [text] if len(text) == 1 else [text[j : j + 2] for j in range(len(text) - 1)] + [text[-1]]
-        include = _span_sequence([{"span_term": {"text": token}} for token in own])
-        # Excluded: an occurrence whose next position is the run's end marker.
-        spans.append({"span_not": {"include": include, "exclude": {"span_term": {"text": RUN_END}}, "post": 1}})
+    if parts[-1].cjk:
+        return tokens_query("text", phrase_tokens(parts))
+    if len(parts) == 1:
+        return {"prefix": {"text": parts[0].text}}
+    spans = [{"span_term": {"text": token}} for token in phrase_tokens(parts)[:-1]]
+    spans.append({"span_multi": {"match": {"prefix": {"text": {"value": parts[-1].text}}}}})
     return _span_sequence(spans)
-
-
-def _last_run_length(run: Run) -> int:
-    """How many tokens `phrase_tokens` gives the last run of a query."""
-    if not run.cjk or len(run.text) == 1:
-        return 1
-    return len(run.text) - 1
 
 
 def _span_sequence(spans: list[dict]) -> dict:
