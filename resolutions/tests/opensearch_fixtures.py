@@ -21,11 +21,12 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.test import override_settings
 from haystack import connections
 
 from archive.settings import search_connection
-from resolutions.models import IndexTask, Paragraph, Resolution
+from resolutions.models import Paragraph, Resolution
 from resolutions.search.analysis import _CJK, fold, opening_verb, runs
 from resolutions.search.matching import run_pattern
 from resolutions.search.query import english_stems, is_latin, parse_query, quoted
@@ -132,13 +133,16 @@ def archive_texts(django_db_setup, django_db_blocker, tmp_path_factory) -> Itera
     from resolutions.services import ingest_resolution
 
     media = tmp_path_factory.mktemp("media")
+    models = list(apps.get_app_config("resolutions").get_models())
     with django_db_blocker.unblock(), override_settings(SEARCH_INDEX_DRAIN="worker", MEDIA_ROOT=media):
+        before = {model: set(model.objects.values_list("pk", flat=True)) for model in models}
         resolutions = [ingest_resolution(source=(DATA / name).read_bytes(), filename=name).resolution for name in CHINESE_TEXTS + ENGLISH_TEXTS]
-        IndexTask.objects.all().delete()
     yield resolutions
+    # Committed outside any test's transaction: every row the ingest made goes, so no other test sees it.
     with django_db_blocker.unblock():
         Resolution.objects.filter(pk__in=[r.pk for r in resolutions]).delete()
-        IndexTask.objects.all().delete()
+        for model in models:
+            model.objects.exclude(pk__in=before[model]).delete()
 
 
 @pytest.fixture(scope="module")
