@@ -299,6 +299,31 @@ class SourceFile(models.Model):
         return self.filename
 
 
+class FetchRecord(models.Model):
+    """What the UN document system gave when `fetch` last took a version: lets the next run skip it, or ask
+    only whether it changed (ETag, Last-Modified), instead of downloading it again."""
+
+    symbol = models.CharField(max_length=64)
+    language = models.CharField(max_length=2, choices=Language.choices)
+    url = models.CharField(max_length=500, help_text="The address asked for")
+    etag = models.CharField(max_length=255, blank=True)
+    last_modified = models.CharField(max_length=64, blank=True)
+    sha256 = models.CharField(max_length=64, help_text="Checksum of the PDF as fetched")
+    size = models.PositiveBigIntegerField()
+    fetched_at = models.DateTimeField()
+    checked_at = models.DateTimeField(help_text="The last time the document system was asked")
+    resolution = models.ForeignKey(
+        Resolution, on_delete=models.SET_NULL, null=True, blank=True, related_name="fetch_records"
+    )
+
+    class Meta:
+        ordering = ["symbol", "language"]
+        constraints = [models.UniqueConstraint(fields=["symbol", "language"], name="unique_fetch_symbol_language")]
+
+    def __str__(self) -> str:
+        return f"{self.symbol} ({self.language}) fetched {self.fetched_at:%Y-%m-%d}"
+
+
 class Revision(models.Model):
     """The text of a resolution as it was before an upload or edit replaced it."""
 
