@@ -194,6 +194,20 @@ def paragraph_url(resolution: Resolution, slug: str) -> str:
     )
 
 
+def paragraph_neighbourhood(
+    paragraphs: list[Paragraph], paragraph: Paragraph
+) -> tuple[Paragraph | None, list[Paragraph], Paragraph | None]:
+    """What a paragraph's page shows: the paragraph with its own lettered items when it has them (op3 shows
+    (a), (b) …), and the paragraphs just before and after them. `paragraphs` in document order."""
+    family = [p for p in paragraphs if p.kind == paragraph.kind and p.number == paragraph.number]
+    shown = family if not paragraph.item else [paragraph]
+    first = paragraphs.index(shown[0])
+    after = paragraphs.index(shown[-1]) + 1
+    previous = paragraphs[first - 1] if first > 0 else None
+    following = paragraphs[after] if after < len(paragraphs) else None
+    return previous, shown, following
+
+
 def reference_urls(references: list[Reference], language: str) -> dict[int, str]:
     """Where each reference of a page links, in two more queries at most.
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from . import services
 from .models import FetchRecord, Work
@@ -67,7 +68,7 @@ class WorkAdmin(admin.ModelAdmin):
         if not obj.metadata_differences:
             return "none"
         return format_html_join(
-            format_html("<br>"),
+            mark_safe("<br>"),
             "{}: {}",
             (
                 (d["field"], ", ".join(f"{language} {value if value is not None else '(none)'}" for language, value in d["values"].items()))

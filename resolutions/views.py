@@ -32,6 +32,7 @@ from .reading import (
     citation_zh,
     cited_by,
     citing,
+    paragraph_neighbourhood,
     paragraph_url,
     prepare_text,
     series_key,
@@ -354,12 +355,7 @@ def paragraph_detail(request: HttpRequest, symbol: str, language: str, eid: str)
             return redirect(renamed.paragraph.get_absolute_url(), permanent=True)
         return _paragraph_gone(request, resolution, eid)
     paragraph = paragraphs[index]
-    # Its neighbours, and its own lettered items when it has them (op3 shows (a), (b) …).
-    family = [p for p in paragraphs if p.kind == paragraph.kind and p.number == paragraph.number]
-    shown = family if not paragraph.item else [paragraph]
-    previous = paragraphs[paragraphs.index(shown[0]) - 1] if paragraphs.index(shown[0]) > 0 else None
-    after = paragraphs.index(shown[-1]) + 1
-    following = paragraphs[after] if after < len(paragraphs) else None
+    previous, shown, following = paragraph_neighbourhood(paragraphs, paragraph)
     neighbours = [p for p in (previous, *shown, following) if p is not None]
     footnotes = list(resolution.footnotes.filter(paragraph__in=neighbours))
     references = list(

@@ -351,3 +351,36 @@ def test_the_data_migration_gives_existing_archives_their_works_and_alignment():
     work = zh.work
     assert work.mismatches[0]["problem"] == "anchors"
     assert work.mismatches[0]["values"] == {"zh": [3], "en": [7]}
+
+
+# --- Curators ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_curators_see_the_mismatches_of_a_work_and_can_check_it_again(admin_client):
+    ingest(UDHR_ZH)
+    english = ingest("A_RES_217_A_III_en.xml", english_udhr(_renumber_from_article_5)).resolution
+    work = english.work
+    listing = admin_client.get("/admin/resolutions/work/?alignment=mismatched").content.decode()
+    assert "A/RES/217(III)" in listing and "zh, en" in listing
+    page = admin_client.get(f"/admin/resolutions/work/{work.pk}/change/").content.decode()
+    zh_article_5 = Resolution.objects.get(symbol=work.symbol, language="zh").paragraphs.get(text=ARTICLE_5_ZH)
+    last_en = english.paragraphs.order_by("position").last()
+    assert (
+        f"operative paragraphs: only in the Chinese text: {zh_article_5.eid}; only in the English text: {last_en.eid}"
+    ) in page
+    assert "adopted_on: zh 1948-12-10, en (none)" in page
+    # A curator renumbers the English articles by hand (here: straight in the database), then checks again.
+    for paragraph in english.paragraphs.exclude(kind="preambular").filter(number__gte=6).order_by("number"):
+        paragraph.number -= 1
+        paragraph.eid = Resolution.objects.get(symbol=work.symbol, language="zh").paragraphs.get(
+            kind=paragraph.kind, number=paragraph.number
+        ).eid
+        paragraph.save()
+    response = admin_client.post(
+        "/admin/resolutions/work/", {"action": "check_alignment", "_selected_action": [work.pk]}, follow=True
+    )
+    assert "Checked 1 work(s) again." in response.content.decode()
+    work.refresh_from_db()
+    assert (work.alignment, work.mismatches) == (Alignment.ALIGNED, [])
+    assert english.paragraphs.get(text=ARTICLE_5_EN).siblings.get().text == ARTICLE_5_ZH
