@@ -209,12 +209,18 @@ def _best_target(symbol: str, language: str) -> Resolution | None:
     return candidates[0] if candidates else None
 
 
+@transaction.atomic
 def align_versions(work: Work | None) -> Work | None:
     """Pair the paragraphs of a work's language versions again, after any version was ingested, edited or deleted.
 
     Paired paragraphs become each other's `siblings`; what differs is kept on the work (`alignment`,
     `mismatches`, `metadata_differences`, see resolutions.alignment). A work left without versions is deleted.
     """
+    if work is None:
+        return None
+    given = work
+    # One alignment of a work at a time: two versions ingested at once each see the other once it is committed.
+    work = Work.objects.select_for_update().filter(pk=given.pk).first()
     if work is None:
         return None
     versions = sorted(work.versions.all(), key=lambda version: LANGUAGE_ORDER.get(version.language, 99))
@@ -261,7 +267,10 @@ def align_versions(work: Work | None) -> Work | None:
         {version.language: {name: getattr(version, name) for name in alignment.WORK_FACTS} for version in versions}
     )
     work.aligned_at = timezone.now()
-    work.save(update_fields=["alignment", "mismatches", "metadata_differences", "aligned_at"])
+    fields = ["alignment", "mismatches", "metadata_differences", "aligned_at"]
+    work.save(update_fields=fields)
+    for name in fields:  # the caller's copy (resolution.work) says the same
+        setattr(given, name, getattr(work, name))
     return work
 
 
