@@ -56,7 +56,10 @@ class WorkAdmin(admin.ModelAdmin):
         for mismatch in obj.mismatches:
             english = describe_mismatch(mismatch)[1]
             eids = mismatch.get("eids") or {}
-            listed = "; ".join(f"{language}: {', '.join(found)}" for language, found in eids.items() if found)
+            # In the mismatch's own order of languages: PostgreSQL's jsonb does not keep the keys' order.
+            listed = "; ".join(
+                f"{language}: {', '.join(eids[language])}" for language in mismatch["languages"] if eids.get(language)
+            )
             rows.append((mismatch["problem"], english, listed))
         return format_html(
             "<table><thead><tr><th>problem</th><th>what</th><th>paragraphs</th></tr></thead><tbody>{}</tbody></table>",
@@ -71,7 +74,7 @@ class WorkAdmin(admin.ModelAdmin):
             mark_safe("<br>"),
             "{}: {}",
             (
-                (d["field"], ", ".join(f"{language} {value if value is not None else '(none)'}" for language, value in d["values"].items()))
+                (d["field"], ", ".join(_value(language, d["values"][language]) for language in _in_order(d["values"])))
                 for d in obj.metadata_differences
             ),
         )
@@ -81,6 +84,15 @@ class WorkAdmin(admin.ModelAdmin):
         for work in queryset:
             services.align_versions(work)
         messages.success(request, f"Checked {queryset.count()} work(s) again.")
+
+
+def _in_order(values: dict) -> list[str]:
+    """Languages in the UN's order (jsonb on PostgreSQL does not keep the keys' order)."""
+    return sorted(values, key=lambda code: LANGUAGE_ORDER.get(code, 99))
+
+
+def _value(language: str, value) -> str:
+    return f"{language} {value if value is not None else '(none)'}"
 
 
 @admin.register(FetchRecord)
