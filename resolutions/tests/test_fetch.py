@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from resolutions.fetching import CREATED, FAILED, HELD, Fetcher, document_url, read_symbols
+from resolutions.fetching import CREATED, FAILED, Fetcher, document_url, read_symbols
 from resolutions.models import FetchRecord, Paragraph, Resolution, SourceFile
 from resolutions.services import ingest_resolution
 from resolutions.tests.conftest import DATA
