@@ -99,7 +99,7 @@ def main() -> None:
         (args.workdir / "archive.sqlite3").unlink(missing_ok=True)
     os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))  # a scratch archive: any key will do
     setup(args.workdir)
-    logging.getLogger("elasticsearch").setLevel(logging.WARNING)  # one line per request otherwise
+    logging.getLogger("opensearch").setLevel(logging.WARNING)  # one line per request otherwise
 
     from haystack import connections
 

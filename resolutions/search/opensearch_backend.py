@@ -1,6 +1,10 @@
-"""Haystack's Elasticsearch 7 backend, speaking to OpenSearch 2.19, with an index the archive defines itself.
+"""A haystack backend for OpenSearch 2.x (through opensearch-py), with an index the archive defines itself.
 
-Haystack's stock mapping analyses every text field for English (snowball) and leaves failures silent. Here:
+Haystack's Elasticsearch 7 backend needs elasticsearch-py 7.13 (7.14 and newer refuse OpenSearch), which needs
+urllib3 1.x, while the archive pins urllib3 2 (resolutions/fetching.py talks to the UN document system with it):
+the two cannot be installed together. So this backend is a small haystack backend of its own on opensearch-py,
+the OpenSearch project's client (the same API, urllib3 2). Haystack's stock mappings would analyse every text
+field for English and leave failures silent. Here:
 
 - the document a paragraph becomes is prepared in Python: its text folded by `analysis.fold` exactly as the
   Whoosh index folds it, then cut into the archive's own runs (`analysis.runs`: Chinese runs, words of letters
@@ -23,12 +27,12 @@ import datetime
 import unicodedata
 from collections.abc import Iterable
 
-import elasticsearch
-from elasticsearch.helpers import bulk, scan
-from haystack.backends import BaseEngine
-from haystack.backends.elasticsearch7_backend import Elasticsearch7SearchBackend, Elasticsearch7SearchQuery
+import opensearchpy
+from django.core.exceptions import ImproperlyConfigured
+from haystack.backends import BaseEngine, BaseSearchBackend, BaseSearchQuery
 from haystack.constants import DJANGO_CT, DJANGO_ID, ID
 from haystack.utils import get_identifier
+from opensearchpy.helpers import bulk, scan
 
 from .analysis import fold, runs
 from .query import english_stems
@@ -60,6 +64,14 @@ FIELD_MAPPINGS = {
     "english_text": {"type": "text", "analyzer": "whitespace"},
     "keyword": {"type": "keyword"},
     "integer": {"type": "integer"},
+}
+# Other haystack field types (a later addition to search_indexes.py); text becomes a keyword.
+PLAIN_MAPPINGS = {
+    "date": {"type": "date"},
+    "datetime": {"type": "date"},
+    "boolean": {"type": "boolean"},
+    "float": {"type": "float"},
+    "long": {"type": "long"},
 }
 # Fields whose type here is not the one haystack's declaration implies.
 FIELD_OVERRIDES = {
@@ -107,19 +119,30 @@ def key_resolution_id(key: str) -> int:
     return int(key.rsplit("\u0001", 1)[1])
 
 
-class ArchiveOpenSearchBackend(Elasticsearch7SearchBackend):
-    """The archive's index on OpenSearch: its own settings and mapping, routing by resolution, an alias."""
+class ArchiveOpenSearchBackend(BaseSearchBackend):
+    """The archive's index on OpenSearch: its own settings and mapping, routing by resolution, an alias.
+
+    Connection options: URL (a node's URL or a list of them), INDEX_NAME (the alias), TIMEOUT, SHARDS, REPLICAS
+    (auto_expand_replicas, default 0-1), REFRESH_INTERVAL (default -1: the writer refreshes), KWARGS (passed to
+    opensearchpy.OpenSearch). SILENTLY_FAIL is always off.
+    """
 
     def __init__(self, connection_alias, **connection_options):
         connection_options = {**connection_options, "SILENTLY_FAIL": False}
-        options = connection_options.setdefault("KWARGS", {})
-        options.setdefault("max_retries", 2)
-        options.setdefault("retry_on_timeout", True)
         super().__init__(connection_alias, **connection_options)
         self.silently_fail = False
+        for required in ("URL", "INDEX_NAME"):
+            if required not in connection_options:
+                raise ImproperlyConfigured(f"The OpenSearch connection '{connection_alias}' needs {required}.")
+        # A node that does not answer is marked dead for a while and the request goes to the next one.
+        options = {"timeout": self.timeout, "max_retries": 2, "retry_on_timeout": True, **connection_options.get("KWARGS", {})}
+        self.conn = opensearchpy.OpenSearch(connection_options["URL"], **options)
+        self.index_name = connection_options["INDEX_NAME"]
+        self.setup_complete = False
+        self.content_field_name = None
         self.shards = int(connection_options.get("SHARDS", 1))
         self.replicas = connection_options.get("REPLICAS", "0-1")  # one copy on each of two nodes when there are two
-        self.refresh_interval = connection_options.get("REFRESH_INTERVAL", "-1")  # the writer refreshes
+        self.refresh_interval = connection_options.get("REFRESH_INTERVAL", "-1")
 
     # -- the index ----------------------------------------------------------------------------------------------
 
@@ -140,10 +163,7 @@ class ArchiveOpenSearchBackend(Elasticsearch7SearchBackend):
 
     def _plain(self, field) -> dict:
         """A field of another type (a later addition to search_indexes.py): haystack's ES7 mapping, as keyword if text."""
-        field_mapping = dict(self.FIELD_MAPPINGS.get(field.field_type, {"type": "keyword"}))
-        if field_mapping.get("type") == "text":
-            field_mapping = {"type": "keyword"}
-        return field_mapping
+        return dict(PLAIN_MAPPINGS.get(field.field_type, {"type": "keyword"}))
 
     def index_body(self, *, building: bool = False) -> dict:
         """Settings and mapping of a new index (while `building`: no replica, no refresh, for the bulk load)."""
@@ -188,7 +208,7 @@ class ArchiveOpenSearchBackend(Elasticsearch7SearchBackend):
         """The concrete indices behind the alias (normally one)."""
         try:
             return sorted(self.conn.indices.get_alias(name=self.index_name))
-        except elasticsearch.NotFoundError:
+        except opensearchpy.NotFoundError:
             return []
 
     # -- documents ----------------------------------------------------------------------------------------------
@@ -207,8 +227,8 @@ class ArchiveOpenSearchBackend(Elasticsearch7SearchBackend):
                 value = " ".join(english_stems(value)) if value else ""
             elif name == "resolution_id":
                 value = int(value)
-            else:
-                value = self._from_python(value)
+            elif hasattr(value, "isoformat"):
+                value = value.isoformat()
             doc[name] = value
         doc["resolution_key"] = resolution_key(doc["symbol"], doc["language"], doc["resolution_id"])
         return doc
@@ -245,6 +265,10 @@ class ArchiveOpenSearchBackend(Elasticsearch7SearchBackend):
         if commit:
             self.conn.indices.refresh(index=self.index_name)
 
+    def search(self, query_string, **kwargs):
+        """haystack's SearchQuerySet path: the archive searches through resolutions.search.opensearch_engine."""
+        raise NotImplementedError("search the archive through resolutions.search.service (OpenSearchEngine)")
+
     def scan_documents(self, fields: list[str]) -> Iterable[dict]:
         """Every document's `fields` (from doc values), in index order."""
         body = {"query": {"match_all": {}}, "_source": False, "docvalue_fields": fields, "sort": ["_doc"]}
@@ -254,4 +278,4 @@ class ArchiveOpenSearchBackend(Elasticsearch7SearchBackend):
 
 class ArchiveOpenSearchEngine(BaseEngine):
     backend = ArchiveOpenSearchBackend
-    query = Elasticsearch7SearchQuery
+    query = BaseSearchQuery

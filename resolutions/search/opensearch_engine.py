@@ -24,8 +24,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
-import elasticsearch
-from elasticsearch.helpers import BulkIndexError, parallel_bulk
+import opensearchpy
+from opensearchpy.helpers import BulkIndexError, parallel_bulk, scan
 from haystack import connections
 
 from ..models import Paragraph
@@ -322,7 +322,7 @@ class OpenSearchEngine:
             raise TypeError(f"the OpenSearch engine needs ArchiveOpenSearchBackend, not {type(self.backend).__name__}")
 
     @property
-    def conn(self) -> elasticsearch.Elasticsearch:
+    def conn(self) -> opensearchpy.OpenSearch:
         return self.backend.conn
 
     @property
@@ -336,7 +336,7 @@ class OpenSearchEngine:
         if not self.backend.setup_complete:
             try:
                 self.backend.setup()
-            except elasticsearch.ElasticsearchException as error:
+            except opensearchpy.OpenSearchException as error:
                 raise SearchUnavailable(f"OpenSearch: {error}") from error
 
     # -- reading -------------------------------------------------------------------------------------------------
@@ -352,7 +352,7 @@ class OpenSearchEngine:
             response = self.conn.search(
                 index=self.index_name, body=body, params={"allow_partial_search_results": "false", "request_cache": "true", "preference": preference}
             )
-        except elasticsearch.ElasticsearchException as error:
+        except opensearchpy.OpenSearchException as error:
             raise SearchUnavailable(f"OpenSearch did not answer: {error}") from error
         shards = response.get("_shards", {})
         if response.get("timed_out") or shards.get("failed") or shards.get("successful") != shards.get("total"):
@@ -367,7 +367,7 @@ class OpenSearchEngine:
         try:
             for doc in self.backend.scan_documents(fields):
                 state[int(doc["django_id"])] = (int(doc["resolution_id"]), doc.get("kind", ""), int(doc.get("position", 0)), doc.get("verb", ""), doc.get("symbol", ""), doc.get("text_hash", ""))
-        except elasticsearch.ElasticsearchException as error:
+        except opensearchpy.OpenSearchException as error:
             raise SearchUnavailable(f"OpenSearch: {error}") from error
         return state
 
@@ -409,7 +409,7 @@ class OpenSearchEngine:
         which a cluster may lack: the ids are read, then deleted)."""
         body = {"query": query, "_source": False, "sort": ["_doc"]}
         params = {"routing": routing} if routing else {}
-        hits = elasticsearch.helpers.scan(self.conn, query=body, index=self.index_name, size=5000, preserve_order=True, **params)
+        hits = scan(self.conn, query=body, index=self.index_name, size=5000, preserve_order=True, **params)
         return [{"_op_type": "delete", "_index": hit["_index"], "_id": hit["_id"], "_routing": hit["_routing"]} for hit in hits]
 
     def refresh(self) -> None:
