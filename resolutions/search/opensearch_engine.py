@@ -308,6 +308,15 @@ def empty_result(request: SearchRequest) -> EngineResult:
     return EngineResult(0, (), {name: [] for name in request.facets})
 
 
+def wait_for_health(conn: opensearchpy.OpenSearch, index: str, status: str, seconds: int, *, must: bool = True) -> dict:
+    """Wait until `index` is `status` (or better); a timeout raises when `must`, else returns the health as it is.
+
+    The health API's own `timeout` goes in the URL: opensearch-py takes a `timeout` parameter for the client's.
+    """
+    path = f"/_cluster/health/{index}?wait_for_status={status}&timeout={seconds}s"
+    return conn.transport.perform_request("GET", path, params={"request_timeout": seconds + 10}, ignore=() if must else (408,))
+
+
 # ---- the engine ------------------------------------------------------------------------------------------------
 
 
@@ -439,8 +448,8 @@ class OpenSearchEngine:
             self.conn.indices.put_settings(index=target, body={"index": {"refresh_interval": backend.refresh_interval, "auto_expand_replicas": backend.replicas}})
             # Every primary started (yellow) is needed; the replicas (green) are waited for a minute at most: a
             # cluster that has lost a node would never be green, and its replicas follow after the swap.
-            self.conn.cluster.health(index=target, wait_for_status="yellow", timeout="120s", request_timeout=130)
-            self.conn.cluster.health(index=target, wait_for_status="green", timeout="60s", request_timeout=70, ignore=408)
+            wait_for_health(self.conn, target, "yellow", 120)
+            wait_for_health(self.conn, target, "green", 60, must=False)
             self._point_alias_at(target)
         except BaseException:
             self.conn.indices.delete(index=target, ignore=404)

@@ -11,7 +11,7 @@ import uuid
 import pytest
 
 from resolutions.models import Paragraph
-from resolutions.search.opensearch_engine import Filters, SearchRequest, SearchUnavailable
+from resolutions.search.opensearch_engine import Filters, SearchRequest, SearchUnavailable, wait_for_health
 from resolutions.search.query import parse_query
 from resolutions.tests.opensearch_fixtures import (  # noqa: F401  (fixtures)
     archive_texts,
@@ -137,7 +137,7 @@ def test_killing_one_node_of_a_two_node_cluster_leaves_every_answer_exact_or_an_
     engine = engine_for(url, "archive-failover", alias="opensearch_failover")
     try:
         engine.rebuild(paragraphs().iterator())
-        health = engine.conn.cluster.health(index="archive-failover", wait_for_status="green", timeout="60s")
+        health = wait_for_health(engine.conn, "archive-failover", "green", 60)
         assert health["status"] == "green" and health["active_shards"] == 2  # a primary and its replica
         expected = {query: brute_force(query, Filters()) for query in FAILOVER_QUERIES}
         assert all(ids_of(engine, query) == expected[query] for query in FAILOVER_QUERIES)
