@@ -3,10 +3,15 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_safe
 
 from .models import Language, Resolution
+from .series_views import paragraph_lineage_json, series_json
 
 
 def resolution_as_json(resolution: Resolution, request: HttpRequest) -> dict:
-    paragraphs = resolution.paragraphs.prefetch_related("footnotes", "references__target").order_by("position")
+    paragraphs = (
+        resolution.paragraphs.prefetch_related("footnotes", "references__target")
+        .select_related("lineage__first__resolution")
+        .order_by("position")
+    )
     return {
         "symbol": resolution.symbol,
         "language": resolution.language,
@@ -31,6 +36,7 @@ def resolution_as_json(resolution: Resolution, request: HttpRequest) -> dict:
         "committee_report": resolution.committee_report,
         "job_number": resolution.job_number,
         "url": request.build_absolute_uri(resolution.get_absolute_url()),
+        "series": series_json(resolution, request),
         "paragraphs": [
             {
                 "eid": p.eid,
@@ -50,6 +56,7 @@ def resolution_as_json(resolution: Resolution, request: HttpRequest) -> dict:
                     }
                     for r in p.references.all()
                 ],
+                **paragraph_lineage_json(p, request),
             }
             for p in paragraphs
         ],

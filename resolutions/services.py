@@ -17,6 +17,7 @@ from .parsing import ParsedReference, ParsedResolution, ParseError, parse_resolu
 from .parsing.document import element_id
 from .parsing.sources import read_source
 from .search.indexing import schedule_reindex
+from .series import refresh_series
 
 logger = logging.getLogger(__name__)
 
@@ -95,6 +96,7 @@ def _store(parsed: ParsedResolution, *, source: bytes, filename: str, checksum: 
     link_references(resolution)
     _keep_source(resolution, source=source, filename=filename, checksum=checksum, user=user)
     schedule_reindex(resolution.pk)
+    refresh_series(resolution.symbol)
     return IngestResult(resolution, status, parsed.warnings)
 
 
@@ -228,6 +230,7 @@ def delete_resolution(resolution: Resolution, *, user: Any = None) -> None:
     if other is not None:
         Reference.objects.filter(pk__in=citing).update(target=other)
     schedule_reindex(pk)
+    refresh_series(symbol)
     logger.info("deleted %s (%s)%s", symbol, language, f" by {user}" if user else "")
 
 
@@ -243,6 +246,7 @@ def record_edit(resolution: Resolution, *, user: Any = None, reason: str = "", b
             paragraph.save(update_fields=["eid"])
     link_references(resolution)
     schedule_reindex(resolution.pk)
+    refresh_series(resolution.symbol)
 
 
 

@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from . import series
 from .models import (
     Body,
     Footnote,
@@ -305,17 +306,8 @@ def _series_key(resolution: Resolution) -> tuple:
 
 
 def _series_neighbours(resolution: Resolution) -> tuple[Resolution | None, Resolution | None]:
-    """The previous and next resolution of the same title and body (the yearly series), in the same language."""
-    same_title = Resolution.objects.filter(title__iexact=resolution.title.strip())
-    series = list(
-        same_title.filter(body=resolution.body, language=resolution.language)
-        .exclude(symbol=resolution.symbol)
-        .only("symbol", "language", "session", "number", "title", "adopted_on")
-    )
-    here = _series_key(resolution)
-    earlier = [r for r in series if _series_key(r) < here]
-    later = [r for r in series if _series_key(r) > here]
-    return (max(earlier, key=_series_key) if earlier else None, min(later, key=_series_key) if later else None)
+    """The previous and next member of the resolution's series (resolutions.series), in its language where held."""
+    return series.neighbours(resolution)
 
 
 def reference_urls(references: list[Reference], language: str) -> dict[int, str]:
