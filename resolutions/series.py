@@ -46,7 +46,7 @@ from .search.indexing import schedule_reindex
 logger = logging.getLogger(__name__)
 
 TITLE_SIMILAR_MIN = 0.6  # share of title words a citing resolution must keep to continue the cited one's series
-_TITLE_TOKEN_RE = re.compile(rf"{CJK_RE.pattern}|[^\W_]+")
+_TITLE_TOKEN_RE = re.compile(rf"{CJK_RE.pattern}|[^\W_]+(?:'[^\W_]+)*")
 
 
 class SeriesError(ValueError):
@@ -307,7 +307,7 @@ def compare_resolutions(old: Resolution, new: Resolution) -> tuple[Comparison, l
 
 
 def refresh_lineage(series: Series, *, changed_symbols: set[str] = frozenset()) -> None:
-    """Recompute each paragraph's match in the previous member and its first appearance, member by member.
+    """Recompute each paragraph's match in the member it follows and its first appearance, member by member.
 
     A pair of neighbours is compared again only when one of them changed or they were not neighbours when
     last compared; first appearances are carried forward through the whole series either way.
@@ -319,15 +319,11 @@ def refresh_lineage(series: Series, *, changed_symbols: set[str] = frozenset()) 
         versions.setdefault(resolution.language, {})[resolution.symbol] = resolution
     for language, by_symbol in versions.items():
         first_of: dict[int, int] = {}  # paragraph id -> id of its first appearance
-        previous_member: SeriesMember | None = None
-        for member in members:
+        for member in members:  # in order: a member's predecessor always comes before it
             resolution = by_symbol.get(member.symbol)
-            if resolution is None:
-                previous_member = member
-                continue
-            before = by_symbol.get(previous_member.symbol) if previous_member is not None else None
-            _lineage_of(member, resolution, before, language, first_of, changed_symbols)
-            previous_member = member
+            if resolution is not None:
+                before = by_symbol.get(member.previous_symbol) if member.previous_symbol else None
+                _lineage_of(member, resolution, before, language, first_of, changed_symbols)
     for member in members:
         if member.changes != recorded_before[member.pk]:
             member.save(update_fields=["changes"])
@@ -410,17 +406,27 @@ def version(symbol: str, language: str) -> Resolution | None:
     return next((v for v in versions if v.language == language), versions[0] if versions else None)
 
 
+def chain(member: SeriesMember) -> tuple[str, str]:
+    """(symbol before, symbol after) `member` in its series: the member it follows, the first that follows it.
+
+    In a series that is one chain (nearly all) these are its neighbours in the timeline; where a curator
+    made two resolutions follow the same one, each keeps its own predecessor.
+    """
+    following = (
+        SeriesMember.objects.filter(series=member.series_id, previous_symbol=member.symbol)
+        .order_by("position")
+        .values_list("symbol", flat=True)
+        .first()
+    )
+    return member.previous_symbol, following or ""
+
+
 def neighbours(resolution: Resolution) -> tuple[Resolution | None, Resolution | None]:
-    """The previous and next member of the resolution's series, in its language where held."""
+    """The previous and next resolution of its series, in its language where held."""
     member = member_of(resolution.symbol)
     if member is None:
         return None, None
-    around = {
-        m.position: m.symbol
-        for m in SeriesMember.objects.filter(series=member.series_id, position__in=(member.position - 1, member.position + 1))
-    }
-    previous = around.get(member.position - 1)
-    following = around.get(member.position + 1)
+    previous, following = chain(member)
     return (
         version(previous, resolution.language) if previous else None,
         version(following, resolution.language) if following else None,

@@ -116,7 +116,7 @@ def _pair(resolution: Resolution, from_symbol: str) -> tuple[SeriesMember, Resol
                 resolution,
             )
     else:
-        other_member = SeriesMember.objects.filter(series=member.series_id, position=member.position - 1).first()
+        other_member = SeriesMember.objects.filter(symbol=member.previous_symbol).first() if member.previous_symbol else None
         if other_member is None:
             raise _NoComparison(
                 f"{resolution.symbol} 是本系列的第一项，没有更早的文本可比较。",
@@ -206,8 +206,9 @@ def series_changes(request: HttpRequest, symbol: str, language: str) -> HttpResp
     rows = _rows(comparison, old_paragraphs, new_paragraphs)
     first = _first_appearances(new_paragraphs)
     for row in rows:
-        if row["new"] is not None and row["change"] != Change.NEW:
-            row["first"] = first.get(row["new"].pk)
+        # Worth saying only when it goes back further than the text compared with.
+        earliest = first.get(row["new"].pk) if row["new"] is not None and row["change"] != Change.NEW else None
+        row["first"] = earliest if earliest is not None and earliest.resolution_id != older.pk else None
     members = list(member.series.members.order_by("position"))
     context = {
         "resolution": newer,
@@ -225,6 +226,8 @@ def series_changes(request: HttpRequest, symbol: str, language: str) -> HttpResp
         "series": member.series,
     }
     context.update(_surroundings(request, newer))
+    for other_language in context["versions"]:  # the language switch leads to the same comparison
+        other_language.switch_url = changes_url(other_language) + (f"?from={older.symbol}" if from_symbol else "")
     return render(request, "resolutions/series_changes.html", context)
 
 
@@ -327,7 +330,7 @@ def series_timeline(request: HttpRequest, symbol: str, language: str) -> HttpRes
                 "changes": changes if changes and changes.get("previous") else None,
                 "link_zh": LINK_NAMES.get(m.link, ("", ""))[0],
                 "link_en": LINK_NAMES.get(m.link, ("", ""))[1],
-                "changes_url": changes_url(shown) if shown and m.position > 1 and language in versions else "",
+                "changes_url": changes_url(shown) if shown and m.previous_symbol and language in versions else "",
                 "current": m.symbol == resolution.symbol,
             }
         )
@@ -344,7 +347,7 @@ def series_timeline(request: HttpRequest, symbol: str, language: str) -> HttpRes
             status = "earlier"  # first appeared in an earlier text of the series
         elif lineage is not None and lineage.change == ParagraphChange.NEW:
             status = "new"
-        elif member.position == 1:
+        elif not member.previous_symbol:
             status = "first_text"
         else:
             status = "unknown"  # no previous text held in this language
@@ -359,6 +362,8 @@ def series_timeline(request: HttpRequest, symbol: str, language: str) -> HttpRes
         "item_lang": HTML_LANG.get(language, language),
     }
     context.update(_surroundings(request, resolution))
+    for other_language in context["versions"]:
+        other_language.switch_url = timeline_url(other_language)
     return render(request, "resolutions/series_timeline.html", context)
 
 
@@ -370,16 +375,15 @@ def series_json(resolution: Resolution, request: HttpRequest) -> dict:
     member = series_service.member_of(resolution.symbol)
     if member is None:
         return {"previous": None, "next": None, "title": None, "members": []}
-    members = list(member.series.members.order_by("position").values_list("symbol", "position"))
-    by_position = {position: symbol for symbol, position in members}
+    previous, following = series_service.chain(member)
     return {
-        "previous": by_position.get(member.position - 1),
-        "next": by_position.get(member.position + 1),
+        "previous": previous or None,
+        "next": following or None,
         "title": member.series.title,
         "position": member.position,
-        "members": [symbol for symbol, _ in members],
+        "members": list(member.series.members.order_by("position").values_list("symbol", flat=True)),
         "timeline_url": request.build_absolute_uri(timeline_url(resolution)),
-        "changes_url": request.build_absolute_uri(changes_url(resolution)) if member.position > 1 else None,
+        "changes_url": request.build_absolute_uri(changes_url(resolution)) if previous else None,
     }
 
 
