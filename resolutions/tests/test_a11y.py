@@ -25,6 +25,13 @@ PAGES = {
     ),
     "/A/HRC/RES/45/32/zh/op3": ("A/HRC/RES/45/32 op3 · 执行部分第 3 段 · 人权决议档案", "zh-Hans"),
     "/A/RES/79/160/en/op3": ("A/RES/79/160 op3 · operative paragraph 3 · 人权决议档案", "zh-Hans"),
+    # The series 78/190 -> 79/160: what changed, and the timeline.
+    "/A/RES/79/160/en/changes/": ("有何变化 What changed · A/RES/78/190 → A/RES/79/160 · 人权决议档案", "zh-Hans"),
+    "/A/RES/79/160/en/series/": (
+        "系列时间线 Series timeline · Combating glorification of Nazism, neo-Nazism and other practices that contribute "
+        "to fuelling contemporary forms of racism, racial discrimination, xenophobia and related intolerance · 人权决议档案",
+        "zh-Hans",
+    ),
     "/search/?q=国际人道主义法": ("国际人道主义法 · 搜索 Search · 人权决议档案", "zh-Hans"),
     "/search/?q=neo-Nazism&group=1": ("neo-Nazism · 搜索 Search · 人权决议档案", "zh-Hans"),
     # Filters in force (removable) and groups of more than five paragraphs (a link to all of them).
