@@ -191,7 +191,7 @@ def _shared_counts(left: list[Counter], right: list[Counter]) -> list[list[int]]
         row = shared[i]
         for token, count in counts.items():
             for j, other in postings.get(token, ()):
-                row[j] += count if count < other else other
+                row[j] += min(count, other)
     return shared
 
 

@@ -82,13 +82,16 @@ class Held:
     number: str
     adopted_on: date | None
     titles: dict[str, str]  # language -> title
+    _title_keys: dict[str, tuple[str, ...]] | None = None
 
     @property
     def order(self) -> tuple:
         return (_session_number(self.session), self.adopted_on or date.min, _leading_number(self.number), self.symbol)
 
     def title_keys(self) -> dict[str, tuple[str, ...]]:
-        return {language: tuple(title_words(title)) for language, title in self.titles.items()}
+        if self._title_keys is None or len(self._title_keys) != len(self.titles):
+            self._title_keys = {language: tuple(title_words(title)) for language, title in self.titles.items()}
+        return self._title_keys
 
 
 def _session_number(session: str) -> int:
@@ -261,17 +264,13 @@ def _rebuild(
     )
     kept = {s for g in series_groups for s in g}
     SeriesMember.objects.filter(symbol__in=set(rows) - kept).delete()
-    # Positions out of the way first, so that (series, position) never collides while members move.
-    temporary = 1_000_000
-    for group in series_groups:
-        for symbol in group:
-            temporary += 1
-            SeriesMember.objects.filter(symbol=symbol).update(position=temporary)
 
     stored: list[Series] = []
+    wanted: dict[str, tuple[int, int, str, str]] = {}  # symbol -> (series, position, previous, link)
     for members in series_groups:
         # The series most of its members already belong to keeps its identity (and its admin page).
-        votes = Counter(rows[s].series_id for s in members if s in rows and rows[s].series_id not in {x.pk for x in stored})
+        taken = {x.pk for x in stored}
+        votes = Counter(rows[s].series_id for s in members if s in rows and rows[s].series_id not in taken)
         series = Series.objects.filter(pk=min(votes, key=lambda i: (-votes[i], i))).first() if votes else None
         latest = held[members[-1]]
         title = latest.titles.get("zh") or latest.titles.get("en") or next(iter(latest.titles.values()))
@@ -281,12 +280,23 @@ def _rebuild(
             series.title = title
             series.save(update_fields=["title", "updated_at"])
         for position, symbol in enumerate(members, start=1):
-            previous, link = edges.get(symbol, ("", ""))
-            SeriesMember.objects.update_or_create(
-                symbol=symbol,
-                defaults={"series": series, "position": position, "previous_symbol": previous, "link": link},
-            )
+            wanted[symbol] = (series.pk, position, *edges.get(symbol, ("", "")))
         stored.append(series)
+
+    # Rows that change place move out of the way first, so that (series, position) never collides.
+    moving = [s for s, (series_id, position, _, _) in wanted.items() if s in rows and (rows[s].series_id, rows[s].position) != (series_id, position)]
+    for offset, symbol in enumerate(moving, start=1):
+        SeriesMember.objects.filter(symbol=symbol).update(position=1_000_000 + offset)
+    for symbol, (series_id, position, previous, link) in wanted.items():
+        row = rows.get(symbol)
+        if row is None:
+            SeriesMember.objects.create(
+                symbol=symbol, series_id=series_id, position=position, previous_symbol=previous, link=link
+            )
+        elif (row.series_id, row.position, row.previous_symbol, row.link) != (series_id, position, previous, link) or symbol in moving:
+            SeriesMember.objects.filter(symbol=symbol).update(
+                series_id=series_id, position=position, previous_symbol=previous, link=link
+            )
     Series.objects.filter(pk__in={m.series_id for m in rows.values()}, members__isnull=True).delete()
     return stored
 
@@ -309,24 +319,39 @@ def compare_resolutions(old: Resolution, new: Resolution) -> tuple[Comparison, l
 def refresh_lineage(series: Series, *, changed_symbols: set[str] = frozenset()) -> None:
     """Recompute each paragraph's match in the member it follows and its first appearance, member by member.
 
-    A pair of neighbours is compared again only when one of them changed or they were not neighbours when
-    last compared; first appearances are carried forward through the whole series either way.
+    A member is compared again with its predecessor only when one of the two changed or it followed another
+    one when last compared; its first appearances are carried forward when its predecessor's changed. The
+    rest of the series is left alone, so adding the newest text costs one comparison.
     """
     members = list(series.members.order_by("position"))
-    recorded_before = {m.pk: {k: dict(v) for k, v in m.changes.items()} for m in members}
     versions: dict[str, dict[str, Resolution]] = {}
-    for resolution in Resolution.objects.filter(symbol__in=[m.symbol for m in members]):
+    for resolution in Resolution.objects.filter(symbol__in=[m.symbol for m in members]).only("id", "symbol", "language"):
         versions.setdefault(resolution.language, {})[resolution.symbol] = resolution
     for language, by_symbol in versions.items():
-        first_of: dict[int, int] = {}  # paragraph id -> id of its first appearance
+        first_of: dict[int, int] = {}  # paragraph id -> id of its first appearance, as far as read or worked out
+        read: set[int] = set()  # resolutions whose paragraphs are in first_of
+        dirty: set[int] = set()  # resolutions whose first appearances changed in this pass
         for member in members:  # in order: a member's predecessor always comes before it
             resolution = by_symbol.get(member.symbol)
-            if resolution is not None:
-                before = by_symbol.get(member.previous_symbol) if member.previous_symbol else None
-                _lineage_of(member, resolution, before, language, first_of, changed_symbols)
-    for member in members:
-        if member.changes != recorded_before[member.pk]:
-            member.save(update_fields=["changes"])
+            if resolution is None:
+                continue
+            before = by_symbol.get(member.previous_symbol) if member.previous_symbol else None
+            recorded = member.changes.get(language, {})
+            compared = (
+                recorded.get("previous") == (before.symbol if before else "")
+                and resolution.symbol not in changed_symbols
+                and (before is None or before.symbol not in changed_symbols)
+            )
+            if compared and (before is None or before.pk not in dirty):
+                continue
+            if before is not None and before.pk not in read:
+                first_of.update(
+                    ParagraphLineage.objects.filter(paragraph__resolution=before).values_list("paragraph_id", "first_id")
+                )
+                read.add(before.pk)
+            if _lineage_of(member, resolution, before, language, first_of, changed_symbols, compare_again=not compared):
+                dirty.add(resolution.pk)
+            read.add(resolution.pk)
 
 
 def _lineage_of(
@@ -336,37 +361,37 @@ def _lineage_of(
     language: str,
     first_of: dict[int, int],
     changed_symbols: set[str],
-) -> None:
+    *,
+    compare_again: bool,
+) -> bool:
+    """Store the lineage of `resolution`'s paragraphs (compared with `before`); True when any of it changed."""
     stored = {row.paragraph_id: row for row in ParagraphLineage.objects.filter(paragraph__resolution=resolution)}
     paragraph_ids = list(resolution.paragraphs.order_by("position").values_list("id", flat=True))
     wanted: dict[int, tuple[int | None, str]] = {}  # paragraph -> (previous paragraph, change)
-    recorded = member.changes.get(language, {})
-    still_valid = (
-        before is not None
-        and recorded.get("previous") == before.symbol
-        and not ({resolution.symbol, before.symbol} & changed_symbols)
-        and set(stored) == set(paragraph_ids)
-    )
+    recorded = dict(member.changes.get(language, {}))
     if before is None:
         wanted = {pid: (None, ParagraphChange.UNKNOWN) for pid in paragraph_ids}
-        member.changes[language] = {"previous": ""}
-    elif still_valid:
+        recorded = {"previous": ""}
+    elif not compare_again and set(stored) == set(paragraph_ids):
         wanted = {pid: (stored[pid].previous_id, stored[pid].change) for pid in paragraph_ids}
     else:
         comparison, old_paragraphs, new_paragraphs = compare_resolutions(before, resolution)
         for index, paragraph in enumerate(new_paragraphs):
             partner = comparison.partner_of_new(index)
             row = next(r for r in comparison.rows if r.new == index and not r.merged)
-            change = ParagraphChange.NEW if row.change == Change.NEW else (
-                ParagraphChange.UNCHANGED if row.change == Change.UNCHANGED else ParagraphChange.CHANGED
+            change = {Change.NEW: ParagraphChange.NEW, Change.UNCHANGED: ParagraphChange.UNCHANGED}.get(
+                row.change, ParagraphChange.CHANGED
             )
             wanted[paragraph.pk] = (old_paragraphs[partner].pk if partner is not None else None, change)
-        counts = comparison.counts
-        member.changes[language] = {"previous": before.symbol, **_counts_as_dict(counts)}
+        recorded = {"previous": before.symbol, **_counts_as_dict(comparison.counts)}
+    if recorded != member.changes.get(language):
+        member.changes[language] = recorded
+        SeriesMember.objects.filter(pk=member.pk).update(changes=member.changes)
+
     updates, creates = [], []
     for pid in paragraph_ids:
         previous, change = wanted[pid]
-        first = first_of.get(previous, previous) if previous is not None else pid
+        first = (first_of.get(previous) or previous) if previous is not None else pid
         first_of[pid] = first
         row = stored.get(pid)
         if row is None:
@@ -374,12 +399,14 @@ def _lineage_of(
         elif (row.previous_id, row.first_id, row.change) != (previous, first, change):
             row.previous_id, row.first_id, row.change = previous, first, change
             updates.append(row)
-    if creates or updates:
-        ParagraphLineage.objects.bulk_create(creates)
-        ParagraphLineage.objects.bulk_update(updates, ["previous", "first", "change"])
-        # The index is to carry "new in series" and "first appeared"; a changed text is reindexed by its service.
-        if resolution.symbol not in changed_symbols:
-            schedule_reindex(resolution.pk)
+    if not (creates or updates):
+        return False
+    ParagraphLineage.objects.bulk_create(creates)
+    ParagraphLineage.objects.bulk_update(updates, ["previous", "first", "change"])
+    # The index is to carry "new in series" and "first appeared"; a changed text is reindexed by its service.
+    if resolution.symbol not in changed_symbols:
+        schedule_reindex(resolution.pk)
+    return True
 
 
 def _counts_as_dict(counts) -> dict[str, int]:

@@ -64,7 +64,7 @@ OTHER_VERBS_EN = (
     "expressing appreciation", "expresses deep appreciation", "expressing deep appreciation", "recalls",
     "expresses particular concern", "expressing particular concern", "congratulates", "congratulating",
     "notes with satisfaction", "noting with satisfaction", "resolved", "having considered", "taking into consideration",
-    "deeply deplores", "deeply deploring", "reminds", "reminding"
+    "deeply deplores", "deeply deploring", "reminds", "reminding",
     "recalling", "reaffirms", "reaffirming", "recognizes", "recognizing", "recommends", "recommending",
     "reiterates", "reiterating", "stresses", "stressing", "supports", "supporting", "underlines", "underlining",
     "underscores", "underscoring", "mindful", "taking into account", "aware", "guided by", "determined",

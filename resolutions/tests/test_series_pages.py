@@ -189,8 +189,10 @@ def test_the_timeline_lists_members_adoption_changes_and_first_appearances(clien
     rows = re.findall(r'<tr class="timeline-member[^"]*"[^>]*>(.*?)</tr>', page, re.DOTALL)
     assert [text_of(row) for row in rows] == [
         "A/RES/78/224 2023-12-19 案文未说明 not stated in the text 本系列第一项 first in the series",
-        "A/RES/79/187 2024-12-17 案文未说明 not stated in the text 新增 5 new · 删除 10 dropped · 修改 4 changed · "
-        "未改动 5 unchanged 有何变化 What changed 引用前一项且标题相近 cites it, similar title",
+        (
+            "A/RES/79/187 2024-12-17 案文未说明 not stated in the text 新增 5 new · 删除 10 dropped · 修改 4 changed · "
+            "未改动 5 unchanged 有何变化 What changed 引用前一项且标题相近 cites it, similar title"
+        ),
     ]
     assert '<a class="timeline-compare" href="/A/RES/79/187/en/changes/">' in rows[1]
     pp2 = re.search(r'<li class="appearance" id="pp2">(.*?)</li>', page, re.DOTALL).group(1)
@@ -216,7 +218,7 @@ def test_the_resolution_json_carries_its_series_and_what_is_new_this_year(client
 
 
 def test_a_chinese_series_is_compared_character_by_character(client, chinese_series):
-    earlier, later = chinese_series
+    _, later = chinese_series
     assert later.symbol == "A/HRC/RES/48/32"
     assert SeriesMember.objects.get(symbol="A/HRC/RES/48/32").link == "citation"
     page = client.get("/A/HRC/RES/48/32/zh/changes/").content.decode()
