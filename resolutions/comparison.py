@@ -134,8 +134,8 @@ class _Prepared:
     index: int
     passage: Passage
     tokens: list[str]  # as printed, each with its trailing spaces
-    keys: list[str]  # folded, compared
-    words: list[str]  # folded content words (no punctuation), for similarity
+    keys: list  # folded, compared (then numbered by compare())
+    words: list  # folded content words (no punctuation), for similarity
     position: float  # 0 … 1 within its text
     closing: str  # the closing punctuation, shown but not compared
 
@@ -144,13 +144,16 @@ def _prepare(passages: Sequence[Passage]) -> list[_Prepared]:
     prepared = []
     total = max(len(passages) - 1, 1)
     for index, passage in enumerate(passages):
+        text = passage.text.strip()
+        folded = fold(text)
+        aligned = len(folded) == len(text)  # nearly always: then a token's key is the same slice of `folded`
         tokens, keys, words = [], [], []
-        for match in _TOKEN_RE.finditer(passage.text.strip()):
-            token = match.group()
-            key = fold(match.group("cjk") or match.group("word") or match.group("other"))
-            tokens.append(token)
+        for match in _TOKEN_RE.finditer(text):
+            start, end = match.span(1) if match.start(1) >= 0 else match.span(2) if match.start(2) >= 0 else match.span(3)
+            key = folded[start:end] if aligned else fold(text[start:end])
+            tokens.append(match.group())
             keys.append(key)
-            if not match.group("other"):
+            if match.start(3) < 0:  # not punctuation
                 words.append(key)
         closing = ""
         while keys and keys[-1] in _CLOSING:
@@ -251,8 +254,10 @@ def _groups(edges: dict[tuple[int, int], float]) -> list[tuple[list[int], list[i
     return [(sorted(olds), sorted(news)) for olds, news in members.values()]
 
 
-def _pair_by_similarity(old: list[_Prepared], new: list[_Prepared]) -> dict[int, tuple[int, float]]:
-    """{old index: (new index, weight)} for the best assignment among candidate pairs."""
+def _pair_by_similarity(
+    old: list[_Prepared], new: list[_Prepared], ratios: dict[tuple[int, int], float]
+) -> dict[int, tuple[int, float]]:
+    """{old index: (new index, weight)} for the best assignment among candidate pairs; fills `ratios`."""
     edges: dict[tuple[int, int], float] = {}
     shared = _shared_counts([Counter(o.words) for o in old], [Counter(n.words) for n in new])
     for i, o in enumerate(old):
@@ -263,7 +268,7 @@ def _pair_by_similarity(old: list[_Prepared], new: list[_Prepared]) -> dict[int,
             bound = 2 * shared[i][j] / (len(o.words) + len(n.words))  # no ratio can be higher
             if bound < MATCH_MIN and shared[i][j] / shorter < CONTAINED_MIN:
                 continue
-            score = _ratio(o.words, n.words)
+            score = ratios[(o.index, n.index)] = _ratio(o.words, n.words)
             if score < MATCH_MIN:
                 short, long = (o.words, n.words) if len(o.words) <= len(n.words) else (n.words, o.words)
                 if score < CONTAINED_RATIO_MIN or len(short) < SPLIT_MIN_WORDS or _contained(short, long)[0] < CONTAINED_MIN:
@@ -402,15 +407,20 @@ def _increasing_heaviest(pairs: list[tuple[int, int, float]]) -> set[tuple[int, 
 def compare(old: Sequence[Passage], new: Sequence[Passage], language: str) -> Comparison:
     """Pair the paragraphs of `old` and `new` (two texts of one series, in `language`) and say what changed."""
     old_p, new_p = _prepare(old), _prepare(new)
+    # Words as small integers: difflib hashes and compares them faster than strings.
+    vocabulary: dict[str, int] = {}
+    for prepared in (*old_p, *new_p):
+        prepared.keys = [vocabulary.setdefault(key, len(vocabulary)) for key in prepared.keys]
+        prepared.words = [vocabulary.setdefault(word, len(vocabulary)) for word in prepared.words]
     pairs: dict[int, tuple[int, float]] = {}  # old -> (new, score)
 
     # 1. Identical texts: in order first, then those that moved.
-    old_keys, new_keys = ["\x00".join(p.keys) for p in old_p], ["\x00".join(p.keys) for p in new_p]
+    old_keys, new_keys = [tuple(p.keys) for p in old_p], [tuple(p.keys) for p in new_p]
     for block in SequenceMatcher(None, old_keys, new_keys, autojunk=False).get_matching_blocks():
         for k in range(block.size):
             pairs[block.a + k] = (block.b + k, 1.0 + POSITION_WEIGHT)
     taken = {n for n, _ in pairs.values()}
-    waiting: dict[str, list[int]] = {}
+    waiting: dict[tuple, list[int]] = {}
     for n in new_p:
         if n.index not in taken:
             waiting.setdefault(new_keys[n.index], []).append(n.index)
@@ -422,7 +432,8 @@ def compare(old: Sequence[Passage], new: Sequence[Passage], language: str) -> Co
     taken = {n for n, _ in pairs.values()}
     rest_old = [o for o in old_p if o.index not in pairs]
     rest_new = [n for n in new_p if n.index not in taken]
-    pairs.update(_pair_by_similarity(rest_old, rest_new))
+    ratios: dict[tuple[int, int], float] = {}
+    pairs.update(_pair_by_similarity(rest_old, rest_new, ratios))
     partner_of_new = {n: o for o, (n, _) in pairs.items()}
 
     # 3. Split off (a new paragraph inside a paired old one) and merged (an old paragraph inside a paired new one).
@@ -447,7 +458,7 @@ def compare(old: Sequence[Passage], new: Sequence[Passage], language: str) -> Co
                 Change.CHANGED if changed else Change.UNCHANGED,
                 o,
                 n,
-                similarity=round(_ratio(before.words, after.words), 3) if changed else 1.0,
+                similarity=round(ratios.get((o, n)) or _ratio(before.words, after.words), 3) if changed else 1.0,
                 moved=(o, n) not in kept,
                 diff=diff,
                 verb=verb,
