@@ -9,9 +9,9 @@ from django.views.decorators.http import require_safe
 from . import series as series_service
 from .comparison import Change, Comparison, Counts
 from .models import Language, Paragraph, ParagraphChange, ParagraphLineage, Resolution, SeriesLink, SeriesMember
-from .templatetags.reading import paragraph_label_en, paragraph_label_zh
+from .reading import HTML_LANG, paragraph_label_en, paragraph_label_zh
 from .verb_strength import Direction
-from .views import HTML_LANG, _find, _surroundings
+from .views import _find, _surroundings
 
 KINDS = ("preambular", "operative", "annex")
 KIND_NAMES = {"preambular": ("序言部分", "preambular"), "operative": ("执行部分", "operative"), "annex": ("附件", "annex")}
