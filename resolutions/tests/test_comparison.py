@@ -1,4 +1,4 @@
-"""Comparing two texts of a series, on the real texts (resolutions/tests/data/series, see data/README.md).
+"""Comparing two texts of a series, on the real texts (resolutions/tests/corpus/en, see its README.md).
 
 The pairings of 78/224 -> 79/187 and 78/192 -> 79/163 were written down by hand from reading both
 texts (data/series_expected/); the comparison must produce them exactly, in the same order.
@@ -18,7 +18,7 @@ from resolutions.parsing import parse_resolution
 from resolutions.verb_strength import Direction, compare_verbs, opening_verb
 
 DATA = Path(__file__).parent / "data"
-SERIES = DATA / "series"
+SERIES = Path(__file__).parent / "corpus" / "en"  # the whole English corpus (its README)
 EXPECTED = DATA / "series_expected"
 
 

@@ -1,6 +1,6 @@
-"""Series through the archive's own services, on the real texts of resolutions/tests/data/series.
+"""Series through the archive's own services, on the real texts of resolutions/tests/corpus/en.
 
-That folder holds all 109 English texts of the shared corpus (78th and 79th sessions of the General
+resolutions/tests/corpus/en holds all 109 English texts of the shared corpus (78th and 79th sessions of the General
 Assembly, Third Committee). Read by hand, they hold 25 series of two: the 23 pairs whose titles are the
 same, and two whose title was reworded while the later text cites the earlier one (79/150 "Observance of
 the thirtieth anniversary of the International Year of the Family in 2024" cites 78/176 "Preparations for
@@ -26,7 +26,7 @@ from resolutions.models import (
 )
 from resolutions.services import delete_resolution, ingest_resolution, record_edit, snapshot
 
-SERIES_DATA = Path(__file__).parent / "data" / "series"
+SERIES_DATA = Path(__file__).parent / "corpus" / "en"
 
 # The 23 pairs of the corpus with the same title (INDEX.csv), each joined by citation when the later
 # text cites the earlier, else by the title alone.

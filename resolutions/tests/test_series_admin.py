@@ -10,7 +10,7 @@ from resolutions.models import Series, SeriesDecision, SeriesMember
 from resolutions.services import ingest_resolution
 from resolutions.tests.admin_pages import curator  # noqa: F401 (fixture)
 
-SERIES = Path(__file__).parent / "data" / "series"
+SERIES = Path(__file__).parent / "corpus" / "en"
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from resolutions.models import SeriesMember
 from resolutions.services import ingest_resolution
 
 DATA = Path(__file__).parent / "data"
-SERIES = DATA / "series"
+SERIES = Path(__file__).parent / "corpus" / "en"  # the whole English corpus (its README)
 EXPECTED = DATA / "series_expected"
 
 
