@@ -30,6 +30,7 @@ from django.db import transaction
 
 from .comparison import Change, Comparison, Passage, compare
 from .models import (
+    Language,
     Paragraph,
     ParagraphChange,
     ParagraphLineage,
@@ -116,6 +117,7 @@ def _held(resolutions: Iterable[Resolution]) -> dict[str, Held]:
     return held
 
 
+_LANGUAGE_ORDER = {language: index for index, language in enumerate(Language.values)}
 _HELD_FIELDS = ("symbol", "language", "body", "session", "number", "title", "adopted_on")
 
 
@@ -428,8 +430,8 @@ def member_of(symbol: str) -> SeriesMember | None:
 
 
 def version(symbol: str, language: str) -> Resolution | None:
-    """The resolution in `language` if held, else its other language version."""
-    versions = list(Resolution.objects.filter(symbol=symbol).only(*_HELD_FIELDS))
+    """The resolution in `language` if held, else another language version (Chinese first, in the UN's order)."""
+    versions = sorted(Resolution.objects.filter(symbol=symbol).only(*_HELD_FIELDS), key=lambda v: _LANGUAGE_ORDER.get(v.language, 99))
     return next((v for v in versions if v.language == language), versions[0] if versions else None)
 
 

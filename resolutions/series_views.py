@@ -8,8 +8,17 @@ from django.views.decorators.http import require_safe
 
 from . import series as series_service
 from .comparison import Change, Comparison, Counts
-from .models import Language, Paragraph, ParagraphChange, ParagraphLineage, Resolution, SeriesLink, SeriesMember
-from .reading import HTML_LANG, paragraph_label_en, paragraph_label_zh
+from .models import (
+    LANGUAGE_NAMES_ZH,
+    Language,
+    Paragraph,
+    ParagraphChange,
+    ParagraphLineage,
+    Resolution,
+    SeriesLink,
+    SeriesMember,
+)
+from .reading import HTML_LANG, LANGUAGE_ORDER, paragraph_label_en, paragraph_label_zh
 from .verb_strength import Direction
 from .views import _find, _surroundings
 
@@ -126,7 +135,7 @@ def _pair(resolution: Resolution, from_symbol: str) -> tuple[SeriesMember, Resol
     other = Resolution.objects.filter(symbol=other_member.symbol, language=resolution.language).first()
     if other is None:
         raise _NoComparison(
-            f"档案没有 {other_member.symbol} 的{'中文' if resolution.language == 'zh' else '英文'}本。",
+            f"档案没有 {other_member.symbol} 的{LANGUAGE_NAMES_ZH.get(resolution.language, resolution.language)}本。",
             f"The archive holds no {Language(resolution.language).name.title()} text of {other_member.symbol}.",
             resolution,
         )
@@ -236,11 +245,12 @@ def series_changes_api(request: HttpRequest, symbol: str) -> JsonResponse:
     """/api/resolutions/<symbol>/changes[?lang=zh|en&from=<symbol>]: the comparison as data."""
     language = request.GET.get("lang", "")
     if language and language not in Language.values:
-        return JsonResponse({"error": f"unknown language {language!r}; use zh or en"}, status=400)
+        return JsonResponse({"error": f"unknown language {language!r}; use one of {', '.join(Language.values)}"}, status=400)
     versions = Resolution.objects.by_symbol(symbol.strip("/"))
     if language:
         versions = versions.filter(language=language)
-    resolution = versions.order_by("-language").first()
+    # Chinese first, then the UN's order of languages, when none is asked for.
+    resolution = min(versions, key=lambda v: LANGUAGE_ORDER.get(v.language, 99), default=None)
     if resolution is None:
         return JsonResponse({"error": f"no resolution {symbol!r} in the archive", "symbol": symbol}, status=404)
     try:

@@ -170,7 +170,10 @@ def test_the_json_twin_answers_404_and_400_with_a_reason(client, reoffending):
         "symbol": "A/RES/78/224",
     }
     assert client.get("/api/resolutions/A/RES/99/1/changes").status_code == 404
-    assert client.get("/api/resolutions/A/RES/79/187/changes?lang=fr").status_code == 400
+    assert client.get("/api/resolutions/A/RES/79/187/changes?lang=xx").status_code == 400
+    assert client.get("/api/resolutions/A/RES/79/187/changes?lang=fr").json() == {
+        "error": "no resolution 'A/RES/79/187' in the archive", "symbol": "A/RES/79/187",
+    }
 
 
 def test_a_resolution_not_in_a_series_has_no_series_pages(client, db):
