@@ -1,10 +1,8 @@
-"""A haystack backend for OpenSearch 2.x (through opensearch-py), with an index the archive defines itself.
+"""Haystack's Elasticsearch 7 backend, subclassed for OpenSearch 2.x with an index the archive defines itself.
 
-Haystack's Elasticsearch 7 backend needs elasticsearch-py 7.13 (7.14 and newer refuse OpenSearch), which needs
-urllib3 1.x, while the archive pins urllib3 2 (resolutions/fetching.py talks to the UN document system with it):
-the two cannot be installed together. So this backend is a small haystack backend of its own on opensearch-py,
-the OpenSearch project's client (the same API, urllib3 2). Haystack's stock mappings would analyse every text
-field for English and leave failures silent. Here:
+The client is elasticsearch-py 7.13 (7.14 and newer refuse to talk to OpenSearch: a product check; see
+django-haystack issues #1823 and #2064), which needs urllib3 1.26: the archive pins both. Haystack's stock mapping
+would analyse every text field for English, its search builds query strings, and its failures can be silent. Here:
 
 - the document a paragraph becomes is prepared in Python: its text folded by `analysis.fold` exactly as the
   Whoosh index folds it, then cut into the archive's own runs (`analysis.runs`: Chinese runs, words of letters
@@ -27,12 +25,13 @@ import datetime
 import unicodedata
 from collections.abc import Iterable
 
-import opensearchpy
+import elasticsearch
 from django.core.exceptions import ImproperlyConfigured
-from haystack.backends import BaseEngine, BaseSearchBackend, BaseSearchQuery
+from elasticsearch.helpers import bulk, scan
+from haystack.backends import BaseEngine, BaseSearchQuery
+from haystack.backends.elasticsearch7_backend import Elasticsearch7SearchBackend
 from haystack.constants import DJANGO_CT, DJANGO_ID, ID
 from haystack.utils import get_identifier
-from opensearchpy.helpers import bulk, scan
 
 from .analysis import fold, runs
 from .query import english_stems
@@ -119,27 +118,23 @@ def key_resolution_id(key: str) -> int:
     return int(key.rsplit("\u0001", 1)[1])
 
 
-class ArchiveOpenSearchBackend(BaseSearchBackend):
+class ArchiveOpenSearchBackend(Elasticsearch7SearchBackend):
     """The archive's index on OpenSearch: its own settings and mapping, routing by resolution, an alias.
 
     Connection options: URL (a node's URL or a list of them), INDEX_NAME (the alias), TIMEOUT, SHARDS, REPLICAS
     (auto_expand_replicas, default 0-1), REFRESH_INTERVAL (default -1: the writer refreshes), KWARGS (passed to
-    opensearchpy.OpenSearch). SILENTLY_FAIL is always off.
+    elasticsearch.Elasticsearch). SILENTLY_FAIL is always off.
     """
 
     def __init__(self, connection_alias, **connection_options):
-        connection_options = {**connection_options, "SILENTLY_FAIL": False}
-        super().__init__(connection_alias, **connection_options)
-        self.silently_fail = False
         for required in ("URL", "INDEX_NAME"):
             if required not in connection_options:
                 raise ImproperlyConfigured(f"The OpenSearch connection '{connection_alias}' needs {required}.")
         # A node that does not answer is marked dead for a while and the request goes to the next one.
-        options = {"timeout": self.timeout, "max_retries": 2, "retry_on_timeout": True, **connection_options.get("KWARGS", {})}
-        self.conn = opensearchpy.OpenSearch(connection_options["URL"], **options)
-        self.index_name = connection_options["INDEX_NAME"]
-        self.setup_complete = False
-        self.content_field_name = None
+        kwargs = {"max_retries": 2, "retry_on_timeout": True, **connection_options.get("KWARGS", {})}
+        connection_options = {**connection_options, "SILENTLY_FAIL": False, "KWARGS": kwargs}
+        super().__init__(connection_alias, **connection_options)  # haystack makes self.conn, the client
+        self.silently_fail = False
         self.shards = int(connection_options.get("SHARDS", 1))
         self.replicas = connection_options.get("REPLICAS", "0-1")  # one copy on each of two nodes when there are two
         self.refresh_interval = connection_options.get("REFRESH_INTERVAL", "-1")
@@ -208,7 +203,7 @@ class ArchiveOpenSearchBackend(BaseSearchBackend):
         """The concrete indices behind the alias (normally one)."""
         try:
             return sorted(self.conn.indices.get_alias(name=self.index_name))
-        except opensearchpy.NotFoundError:
+        except elasticsearch.NotFoundError:
             return []
 
     # -- documents ----------------------------------------------------------------------------------------------

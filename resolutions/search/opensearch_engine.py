@@ -24,8 +24,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
-import opensearchpy
-from opensearchpy.helpers import BulkIndexError, parallel_bulk, scan
+import elasticsearch
+from elasticsearch.helpers import BulkIndexError, parallel_bulk, scan
 from haystack import connections
 
 from ..models import Paragraph
@@ -308,10 +308,10 @@ def empty_result(request: SearchRequest) -> EngineResult:
     return EngineResult(0, (), {name: [] for name in request.facets})
 
 
-def wait_for_health(conn: opensearchpy.OpenSearch, index: str, status: str, seconds: int, *, must: bool = True) -> dict:
+def wait_for_health(conn: elasticsearch.Elasticsearch, index: str, status: str, seconds: int, *, must: bool = True) -> dict:
     """Wait until `index` is `status` (or better); a timeout raises when `must`, else returns the health as it is.
 
-    The health API's own `timeout` goes in the URL: opensearch-py takes a `timeout` parameter for the client's.
+    The health API's own `timeout` goes in the URL: the client takes a `timeout` parameter for its own.
     """
     path = f"/_cluster/health/{index}?wait_for_status={status}&timeout={seconds}s"
     return conn.transport.perform_request("GET", path, params={"request_timeout": seconds + 10}, ignore=() if must else (408,))
@@ -331,7 +331,7 @@ class OpenSearchEngine:
             raise TypeError(f"the OpenSearch engine needs ArchiveOpenSearchBackend, not {type(self.backend).__name__}")
 
     @property
-    def conn(self) -> opensearchpy.OpenSearch:
+    def conn(self) -> elasticsearch.Elasticsearch:
         return self.backend.conn
 
     @property
@@ -345,7 +345,7 @@ class OpenSearchEngine:
         if not self.backend.setup_complete:
             try:
                 self.backend.setup()
-            except opensearchpy.OpenSearchException as error:
+            except elasticsearch.ElasticsearchException as error:
                 raise SearchUnavailable(f"OpenSearch: {error}") from error
 
     # -- reading -------------------------------------------------------------------------------------------------
@@ -361,7 +361,7 @@ class OpenSearchEngine:
             response = self.conn.search(
                 index=self.index_name, body=body, params={"allow_partial_search_results": "false", "request_cache": "true", "preference": preference}
             )
-        except opensearchpy.OpenSearchException as error:
+        except elasticsearch.ElasticsearchException as error:
             raise SearchUnavailable(f"OpenSearch did not answer: {error}") from error
         shards = response.get("_shards", {})
         if response.get("timed_out") or shards.get("failed") or shards.get("successful") != shards.get("total"):
@@ -376,7 +376,7 @@ class OpenSearchEngine:
         try:
             for doc in self.backend.scan_documents(fields):
                 state[int(doc["django_id"])] = (int(doc["resolution_id"]), doc.get("kind", ""), int(doc.get("position", 0)), doc.get("verb", ""), doc.get("symbol", ""), doc.get("text_hash", ""))
-        except opensearchpy.OpenSearchException as error:
+        except elasticsearch.ElasticsearchException as error:
             raise SearchUnavailable(f"OpenSearch: {error}") from error
         return state
 
