@@ -168,14 +168,16 @@ def _page_lines(page, deadline: float, time_limit: float) -> list[Line]:
 
 
 def _drop_false_spaces(glyphs: list[Glyph]) -> list[Glyph]:
-    """pdfium invents a zero-width space where justified text has a wide letter gap ("inc luding")."""
+    """pdfium invents a zero-width space where justified text has a wide letter gap ("inc luding"); between a CJK
+    glyph and a Latin letter the gap is a real space ("见 E/CN.4/…") that the font drew without a glyph."""
     kept = []
     for index, glyph in enumerate(glyphs):
         if glyph.text == " " and glyph.right - glyph.left < 0.01 and 0 < index < len(glyphs) - 1:
             before, after = glyphs[index - 1], glyphs[index + 1]
             height = (before.top - before.bottom) or 1.0
             same_line = abs(after.bottom - before.bottom) < height * 0.5
-            if same_line and 0 <= after.left - before.right < height * 0.2 and before.text.isalpha() and after.text.isalpha():
+            letters = before.text.isalpha() and after.text.isalpha() and not CJK_RE.match(before.text + after.text)
+            if same_line and 0 <= after.left - before.right < height * 0.2 and letters:
                 continue
         kept.append(glyph)
     return kept
@@ -232,6 +234,7 @@ class _Frame:
     pitch: float
     left: float
     right: float
+    indent: float | None = None  # the document's first-line indent, when its paragraphs have one
     footnotes_at: float | None = None  # baseline of the first footnote line
     drawn_rule: bool = False  # the separator is not typed: write one before the first footnote line
 
@@ -247,6 +250,9 @@ def pages_text(pages: list[Page]) -> str:
     """The text of `pages`, lines joined as the parser expects (see the module docstring)."""
     body_size = _body_size(pages)
     frames = [_frame(page, body_size) for page in pages]
+    indent = _paragraph_indent(pages, frames)
+    for frame in frames:
+        frame.indent = indent
     indented = _paragraphs_start_indented(pages, frames)
     rows = [_page_rows(page, frame, body_size) for page, frame in zip(pages, frames)]
     continues = [False] + [
@@ -320,15 +326,20 @@ def _frame(page: Page, body_size: float) -> _Frame:
     steps = [a.baseline - b.baseline for a, b in zip(page.lines, page.lines[1:])
              if 0 < a.baseline - b.baseline < a.size * 2.5]
     pitch = statistics.median(steps) if steps else body_size * 1.2
-    lefts: dict[float, int] = {}
-    for line in body:
-        key = round(line.left)
-        lefts[key] = lefts.get(key, 0) + 1
-    # The text margin: the leftmost x at which several body lines start (a lone outdented line does not count).
-    common = [x for x, n in lefts.items() if n >= 2] or list(lefts)
-    left = min(common) if common else 0.0
     rights = sorted(line.right for line in body)
     right = rights[int(len(rights) * 0.9)] if rights else page.width
+    # The text margin: where full lines start (short masthead and closing lines may stand anywhere); the
+    # leftmost such place that several full lines share, so that first-line indents do not count.
+    lefts: dict[float, int] = {}
+    for line in body:
+        if line.right >= right - body_size * 2:
+            lefts[round(line.left)] = lefts.get(round(line.left), 0) + 1
+    if not lefts:
+        for line in body:
+            lefts[round(line.left)] = lefts.get(round(line.left), 0) + 1
+    most = max(lefts.values(), default=0)
+    shared = [x for x, n in lefts.items() if n >= max(2, most * 0.3)] or list(lefts)
+    left = float(min(shared)) if shared else 0.0
     frame = _Frame(body_size, pitch, left, right)
     _find_footnotes(page, frame, body_size)
     return frame
@@ -405,22 +416,20 @@ def _page_rows(page: Page, frame: _Frame, body_size: float) -> list[_Row]:
 
 
 def _starts_by_indent(page: Page, index: int, frame: _Frame, body_size: float) -> bool:
-    """Whether line `index` opens a paragraph shown only by its first-line indent."""
+    """Whether line `index` opens a paragraph shown only by its first-line indent: it starts right of the
+    margin and the line before ended with room for this line's first word (it ended by choice), or it starts
+    at the document's paragraph indent and the line before started at the margin or at that indent too (so
+    it is no hanging indent's continuation)."""
     line = page.lines[index]
     previous = page.lines[index - 1]
     threshold = max(body_size * 0.8, 4.0)
     if not (_is_body(line, body_size) and _is_body(previous, body_size)) or line.left < frame.left + threshold:
         return False
     if previous.right + body_size * 0.3 + line.first_word_width() < frame.right - body_size * 0.5:
-        return True  # the line before ended with room for this line's first word: it ended by choice
-    following = page.lines[index + 1] if index + 1 < len(page.lines) else None
-    return (
-        following is not None
-        and _is_body(following, body_size)
-        and abs(following.left - frame.left) < threshold / 2
-        and abs(previous.left - frame.left) < threshold / 2
-        and 0 < line.baseline - following.baseline <= frame.pitch * 1.3
-    )
+        return True
+    if frame.indent is None or abs(line.left - frame.left - frame.indent) > 1.5:
+        return False
+    return abs(previous.left - frame.left) <= 1.5 or abs(previous.left - frame.left - frame.indent) <= 1.5
 
 
 def _plain(line: Line) -> str:
@@ -457,6 +466,22 @@ def _pieces(line: Line, footnote: bool) -> list[str]:
         current = []
     pieces.append("".join(current))
     return [piece.strip() for piece in pieces if piece.strip()]
+
+
+def _paragraph_indent(pages: list[Page], frames: list[_Frame]) -> float | None:
+    """The first-line indent most indented text lines share (None when fewer than three lines share one)."""
+    counts: dict[float, int] = {}
+    for page, frame in zip(pages, frames):
+        for line in page.lines:
+            offset = line.left - frame.left
+            if _is_body(line, frame.size) and not _in_footnotes(line, frame) and offset >= max(frame.size * 0.8, 4.0):
+                key = round(offset * 2) / 2
+                counts[key] = counts.get(key, 0) + 1
+    if not counts:
+        return None
+    best = max(counts, key=lambda k: (counts[k] + counts.get(k - 0.5, 0) + counts.get(k + 0.5, 0), -k))
+    total = counts[best] + counts.get(best - 0.5, 0) + counts.get(best + 0.5, 0)
+    return best if total >= 3 and total >= sum(counts.values()) * 0.4 else None
 
 
 def _paragraphs_start_indented(pages: list[Page], frames: list[_Frame]) -> bool:
