@@ -29,8 +29,9 @@ FOOTNOTE_RULE = "_______________"
 TYPED_RULE_RE = re.compile(r"^_{5,}$")
 # A footnote's first line: its number, then the text ("3 Ibid.", "12 See …").
 FOOTNOTE_NUMBER_RE = re.compile(r"^\d{1,3}(?:\s|$)")
-# How a paragraph (or a clause that could end one) ends: "…,", "…;", "…的，", "…；", "…。", "…:”".
-PARAGRAPH_END_RE = re.compile(r"[,;:.，；：。][”’\")）]?$")
+# A clause that could end a paragraph but seldom ends a sentence: "…2021,", "…;", "…的，", "…；", "…:”".
+# (After a full stop the blank line stays: there a margin line may as well be a closing line or a heading.)
+CLAUSE_END_RE = re.compile(r"[,;:，；：、][”’\")）]?$")
 CJK_RE = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
 # Characters a line may begin with that do not make its first "word" longer: a CJK glyph is a word alone.
 WORD_RE = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f][\u3000-\u303f\uff00-\uffef]*|[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]+")
@@ -43,7 +44,7 @@ class Glyph:
     bottom: float
     right: float
     top: float
-    size: float  # the loose box's height: the font size as rendered, whatever the text matrix
+    size: float  # the font size as set (font size times the text matrix scale)
     baseline: float
 
 
@@ -149,6 +150,8 @@ def _page_lines(page, deadline: float, time_limit: float) -> list[Line]:
             if char in "\r\n":
                 broken = True  # pdfium ends its line here; if the next glyph is on the same visual line, a space
                 continue
+            if char == "\ufffe":
+                char = "-"  # pdfium's mark for a hyphen that ends a line: the hyphen printed there
             if not index % 500 and time.monotonic() > deadline:
                 raise SourceError(f"Reading the PDF took longer than the {time_limit:g} s limit.")
             left, bottom, right, top = textpage.get_charbox(index, loose=True)
@@ -158,13 +161,25 @@ def _page_lines(page, deadline: float, time_limit: float) -> list[Line]:
                     last = glyphs[-1]
                     glyphs.append(Glyph(" ", last.right, last.bottom, left, last.bottom, 0.0, last.baseline))
             broken = False
-            glyphs.append(Glyph(char, left, bottom, right, top, top - bottom, y.value))
+            glyphs.append(Glyph(char, left, bottom, right, top, _font_size(textpage, index, top - bottom), y.value))
     finally:
         textpage.close()
     lines = _visual_lines(_drop_false_spaces(glyphs))
     for line in lines:
         line.measure()
     return lines
+
+
+def _font_size(textpage, index: int, box_height: float) -> float:
+    """The glyph's size as set: the font size times the text matrix's vertical scale (the loose box's height
+    depends on each font's ascent and descent, so a Latin digit's box is taller than a CJK glyph's)."""
+    import pypdfium2.raw as pdfium_c
+
+    size = pdfium_c.FPDFText_GetFontSize(textpage.raw, index)
+    matrix = pdfium_c.FS_MATRIX()
+    if pdfium_c.FPDFText_GetMatrix(textpage.raw, index, matrix):
+        size *= (matrix.c**2 + matrix.d**2) ** 0.5
+    return size if size > 1.01 or box_height <= 1.01 else box_height
 
 
 def _drop_false_spaces(glyphs: list[Glyph]) -> list[Glyph]:
@@ -184,8 +199,13 @@ def _drop_false_spaces(glyphs: list[Glyph]) -> list[Glyph]:
 
 
 def _visual_lines(glyphs: list[Glyph]) -> list[Line]:
-    """Glyphs in content order, grouped into lines: a glyph joins the line whose height holds its middle."""
+    """Glyphs in content order, grouped into lines: a glyph joins the line whose height holds its middle.
+
+    A glyph drawn out of order into a gap of the line (LibreOffice draws a Latin-font quote inside Chinese
+    text after the rest of the line) joins it at its place; one drawn over a glyph already there (bold set
+    as overprinted copies) starts a line of its own, as the text parser expects of four-fold bold."""
     lines: list[Line] = []
+    reordered: set[int] = set()
     for glyph in glyphs:
         line = lines[-1] if lines else None
         if line is not None and glyph.text.isspace():
@@ -197,11 +217,32 @@ def _visual_lines(glyphs: list[Glyph]) -> list[Line]:
             top = max(g.top for g in inked)
             middle = (glyph.bottom + glyph.top) / 2
             last = next((g for g in reversed(line.glyphs) if not g.text.isspace()), line.glyphs[-1])
-            if bottom <= middle <= top and glyph.left > last.left - 2:
-                line.glyphs.append(glyph)
-                continue
+            if bottom <= middle <= top:
+                if glyph.left > last.left - 2:
+                    line.glyphs.append(glyph)
+                    continue
+                overlap = (glyph.right - glyph.left) * 0.2
+                if not any(g.left < glyph.right - overlap and g.right > glyph.left + overlap for g in inked):
+                    line.glyphs.append(glyph)
+                    reordered.add(len(lines) - 1)
+                    continue
         lines.append(Line([glyph]))
+    for index in reordered:
+        lines[index].glyphs = _in_reading_order(lines[index].glyphs)
     return [line for line in lines if any(not g.text.isspace() for g in line.glyphs)]
+
+
+def _in_reading_order(glyphs: list[Glyph]) -> list[Glyph]:
+    """A line's glyphs left to right; the spaces pdfium generated at the jumps are placed again by the gaps."""
+    drawn = sorted((g for g in glyphs if not (g.text.isspace() and g.right - g.left < 0.01)), key=lambda g: g.left)
+    out: list[Glyph] = []
+    for glyph in drawn:
+        if out and not glyph.text.isspace() and not out[-1].text.isspace():
+            before = out[-1]
+            if glyph.left - before.right > max(before.size, glyph.size) * 0.25:
+                out.append(Glyph(" ", before.right, before.bottom, glyph.left, before.bottom, 0.0, before.baseline))
+        out.append(glyph)
+    return out
 
 
 def _page_rules(page) -> list[Rule]:
@@ -305,7 +346,7 @@ def _runs_on(ending: list[Line], opening: list[Line], before_frame: _Frame, afte
         return False
     # Written without the blank line only where the words alone would read as a paragraph's end and a new
     # start ("…2021," + "S-29/1 of …", "…的，" + "并…"): elsewhere the page break stays as it always was.
-    return bool(PARAGRAPH_END_RE.search(_plain(last))) and not _plain(first)[:1].islower()
+    return bool(CLAUSE_END_RE.search(_plain(last))) and not _plain(first)[:1].islower()
 
 
 def _body_size(pages: list[Page]) -> float:
@@ -418,8 +459,8 @@ def _page_rows(page: Page, frame: _Frame, body_size: float) -> list[_Row]:
 def _starts_by_indent(page: Page, index: int, frame: _Frame, body_size: float) -> bool:
     """Whether line `index` opens a paragraph shown only by its first-line indent: it starts right of the
     margin and the line before ended with room for this line's first word (it ended by choice), or it starts
-    at the document's paragraph indent and the line before started at the margin or at that indent too (so
-    it is no hanging indent's continuation)."""
+    at the document's paragraph indent right under a line at the margin (a block set in at that indent, or
+    a hanging indent's continuation, has the lines before it set in too)."""
     line = page.lines[index]
     previous = page.lines[index - 1]
     threshold = max(body_size * 0.8, 4.0)
@@ -429,7 +470,7 @@ def _starts_by_indent(page: Page, index: int, frame: _Frame, body_size: float) -
         return True
     if frame.indent is None or abs(line.left - frame.left - frame.indent) > 1.5:
         return False
-    return abs(previous.left - frame.left) <= 1.5 or abs(previous.left - frame.left - frame.indent) <= 1.5
+    return abs(previous.left - frame.left) <= 1.5
 
 
 def _plain(line: Line) -> str:

@@ -7,12 +7,11 @@ form, so no glued "resolution 77/2285" ambiguity arises from PDFs).
 """
 from __future__ import annotations
 
-import io
 import re
 import time
 import unicodedata
-import zipfile
 
+from .docx_reader import read_docx
 from .document import SourceError
 from .pdf_layout import pages_text, read_pages
 
@@ -24,6 +23,8 @@ CJK_SPACE_RE = re.compile(rf"(?<=[{CJK}])[ \t\u3000]+(?=[{CJK}])")
 # Half-width comma/semicolon/colon set after a CJK glyph in the UDHR PDF: "承认, 乃是" -> "承认，乃是".
 CJK_HALFWIDTH_PUNCT_RE = re.compile(rf"(?<=[{CJK}])[ \t]*([,;:])[ \t]*(?=[{CJK}]|$)", re.MULTILINE)
 HALF_TO_FULL = {",": "，", ";": "；", ":": "："}
+# Zero-width characters that only steer line breaking (word joiner, zero-width space, BOM as ZWNBSP).
+INVISIBLE_RE = re.compile("[\u200b\u2060\ufeff]")
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
 
 
@@ -114,25 +115,9 @@ def _checked_text(text: str) -> str:
 
 
 def extract_docx(data: bytes) -> str:
-    """Paragraph texts of a Word document, one per line with a blank line between them."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as package:
-            if "word/document.xml" not in package.namelist():
-                raise SourceError("The file is a ZIP archive, not a Word (.docx) document.")
-    except zipfile.BadZipFile as exc:
-        raise SourceError("The Word document is damaged (not a readable ZIP package).") from exc
-    import docx
-
-    try:
-        document = docx.Document(io.BytesIO(data))
-    except Exception as exc:  # python-docx raises several unrelated types on bad packages
-        raise SourceError(f"The Word document is damaged: {exc}") from exc
-    lines = [paragraph.text.strip() for paragraph in document.paragraphs]
-    # Each Word paragraph starts indented, as a new paragraph does in the PDF extractions the parser reads.
-    text = "\n\n".join(" " + line for line in lines if line)
-    if not text.strip():
-        raise SourceError("The Word document contains no text.")
-    return _normalise_cjk(text)
+    """Paragraph texts of a Word document, one per indented line with a blank line between them; list numbers,
+    footnote markers and footnotes as docx_reader describes."""
+    return _normalise_cjk(read_docx(data))
 
 
 def extract_pdf(data: bytes, *, time_limit: float = 30.0) -> str:
@@ -159,6 +144,7 @@ def extract_pdf(data: bytes, *, time_limit: float = 30.0) -> str:
 
 def _normalise_cjk(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
+    text = INVISIBLE_RE.sub("", text)
     text = CJK_SPACE_RE.sub("", text)
     text = CJK_HALFWIDTH_PUNCT_RE.sub(lambda m: HALF_TO_FULL[m.group(1)], text)
     return text
