@@ -26,9 +26,9 @@ from pathlib import Path
 REPOSITORY = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPOSITORY))
 
-from bench.sweep_en import leaks, load_index  # noqa: E402
-from resolutions.parsing import Kind, ParseError, parse_resolution  # noqa: E402
-from resolutions.parsing.sources import read_source  # noqa: E402
+from bench.sweep_en import leaks, load_index
+from resolutions.parsing import Kind, ParseError, parse_resolution
+from resolutions.parsing.sources import read_source
 
 PARSING_MODULES = ("document", "text", "sources")
 

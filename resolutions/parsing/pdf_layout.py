@@ -158,10 +158,10 @@ def _page_lines(page, deadline: float, time_limit: float) -> list[Line]:
                 raise SourceError(f"Reading the PDF took longer than the {time_limit:g} s limit.")
             left, bottom, right, top = textpage.get_charbox(index, loose=True)
             pdfium_c.FPDFText_GetCharOrigin(textpage.raw, index, x, y)
-            if broken and glyphs and not char.isspace() and not glyphs[-1].text.isspace():
-                if left - glyphs[-1].right > (top - bottom) * 0.1:
-                    last = glyphs[-1]
-                    glyphs.append(Glyph(" ", last.right, last.bottom, left, last.bottom, 0.0, last.baseline))
+            after_break = broken and glyphs and not char.isspace() and not glyphs[-1].text.isspace()
+            if after_break and left - glyphs[-1].right > (top - bottom) * 0.1:
+                last = glyphs[-1]
+                glyphs.append(Glyph(" ", last.right, last.bottom, left, last.bottom, 0.0, last.baseline))
             broken = False
             generated = char.isspace() and pdfium_c.FPDFText_IsGenerated(textpage.raw, index) == 1
             glyphs.append(Glyph(char, left, bottom, right, top, _font_size(textpage, index, top - bottom), y.value,
@@ -414,10 +414,9 @@ def _find_footnotes(page: Page, frame: _Frame, body_size: float) -> None:
             continue
         first = max(below, key=lambda line: line.baseline)
         if first.size < body_size * 0.92 or _starts_with_footnote_number(first):
-            if all(line.baseline < rule.y or line.baseline > rule.y for line in page.lines):
-                frame.footnotes_at = first.baseline
-                frame.drawn_rule = True
-                return
+            frame.footnotes_at = first.baseline
+            frame.drawn_rule = True
+            return
     # No separator: the page may still end in smaller lines opening with a footnote number.
     small_tail = [line for line in page.lines if line.baseline < lowest_body and line.size < body_size * 0.92]
     numbered = [line for line in small_tail if _starts_with_footnote_number(line, with_text=True)]
@@ -449,9 +448,7 @@ def _page_rows(page: Page, frame: _Frame, body_size: float) -> list[_Row]:
         blank = False
         if previous is not None:
             step = previous.baseline - line.baseline
-            if step <= 0 or step > frame.pitch * 1.3:
-                blank = True
-            elif not footnote and not _in_footnotes(previous, frame) and _starts_by_indent(page, index, frame, body_size):
+            if step <= 0 or step > frame.pitch * 1.3 or not footnote and not _in_footnotes(previous, frame) and _starts_by_indent(page, index, frame, body_size):
                 blank = True
         if footnote and frame.drawn_rule and not rule_written:
             rows.append(_Row(None, [FOOTNOTE_RULE], blank))

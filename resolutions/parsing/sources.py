@@ -11,8 +11,8 @@ import re
 import time
 import unicodedata
 
-from .docx_reader import read_docx
 from .document import SourceError
+from .docx_reader import read_docx
 from .pdf_layout import pages_text, read_pages
 
 __all__ = ["SourceError", "decode_text", "read_source"]

@@ -13,7 +13,14 @@ import pytest
 from resolutions.parsing import parse_resolution
 from resolutions.parsing.sources import read_source
 from resolutions.tests.layouts.truth import METADATA, diff, rows
-from resolutions.tests.layouts.variants import VARIANTS, Variant, build, missing_tools, printed_of, source
+from resolutions.tests.layouts.variants import (
+    VARIANTS,
+    Variant,
+    build,
+    missing_tools,
+    printed_of,
+    source,
+)
 
 BY_NAME = {variant.name: variant for variant in VARIANTS}
 

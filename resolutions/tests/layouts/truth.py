@@ -21,7 +21,7 @@ TITLE_LINE_RE = re.compile(r"^\s*\d{1,4}/\d{1,4}\s*[.．]\s*\S")
 # The Universal Declaration's headings: "序言", "第一条" … "第三十条".
 PREAMBLE_HEADING_RE = re.compile(r"^\s*序\s*言\s*$|^\s*Preamble\s*$")
 ARTICLE_HEADING_RE = re.compile(r"^\s*(?:第[一二三四五六七八九十百]+条|Article\s+\d{1,3})\s*$")
-MONTHS = "January February March April May June July August September October November December".split()
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ gives the same bytes (reportlab's invariant mode).
 """
 from __future__ import annotations
 
+import functools
 import io
 import re
 from dataclasses import dataclass, field
@@ -153,31 +154,41 @@ def _width(runs: list[_Run], font: str, size: float, layout: PdfLayout) -> float
 
 
 def _break(units: list[list[_Run]], first_width: float, width: float, font: str, size: float, layout: PdfLayout):
-    """Greedy line breaking; returns lists of runs, spaces at line ends dropped."""
+    """Greedy line breaking; returns lists of runs, spaces at line ends dropped, neighbouring text runs merged."""
+    widths = [_width(unit, font, size, layout) for unit in units]
     lines: list[list[_Run]] = []
-    current: list[list[_Run]] = []
+    current: list[int] = []  # indexes of the units on the line being filled
     measure = first_width
-    for unit in units:
-        trial = [run for u in current + [unit] for run in u]
-        fits = _width(_trim(trial), font, size, layout) <= measure
-        if fits or not current:
-            current.append(unit)
+    for index, unit in enumerate(units):
+        inked = sum(widths[i] for i in current) + widths[index]
+        if unit[0].text.isspace() or inked <= measure or not current:
+            current.append(index)
             continue
         # Back up to the last place a line may end.
         cut = len(current)
-        while cut > 0 and not _can_break(current[cut - 1], current[cut] if cut < len(current) else unit):
+        while cut > 0 and not _can_break(units[current[cut - 1]], units[current[cut]] if cut < len(current) else unit):
             cut -= 1
         if cut == 0:
-            current.append(unit)
+            current.append(index)
             continue
-        lines.append(_trim([run for u in current[:cut] for run in u]))
-        current = current[cut:] + [unit]
-        while current and current[0][0].text.isspace():
+        lines.append(_merged(_trim([run for i in current[:cut] for run in units[i]])))
+        current = current[cut:] + [index]
+        while current and units[current[0]][0].text.isspace():
             current.pop(0)
         measure = width
     if current:
-        lines.append(_trim([run for u in current for run in u]))
+        lines.append(_merged(_trim([run for i in current for run in units[i]])))
     return [line for line in lines if line]
+
+
+def _merged(runs: list[_Run]) -> list[_Run]:
+    out: list[_Run] = []
+    for run in runs:
+        if out and not run.marker and not out[-1].marker:
+            out[-1] = _Run(out[-1].text + run.text)
+        else:
+            out.append(run)
+    return out
 
 
 def _trim(runs: list[_Run]) -> list[_Run]:
@@ -233,6 +244,7 @@ def _gap_before(block: Block, layout: PdfLayout) -> float:
     return 0.0
 
 
+@functools.lru_cache(maxsize=4096)
 def _footnote_lines(number: int, text: str, layout: PdfLayout, text_width: float) -> list[list[_Run]]:
     size = layout.footnote_size
     units = _units(text, (), False)
@@ -308,7 +320,7 @@ def _draw(pages: list[_Page], printed: Printed, layout: PdfLayout, symbol: str) 
 
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=layout.page, invariant=1, pageCompression=1)
-    width, height = layout.page
+    width, _height = layout.page
     left, right, top, bottom = layout.margins
     text_width = width - left - right
     for number, page in enumerate(pages, start=1):

@@ -23,7 +23,7 @@ from pathlib import Path
 from .blocks import Printed, printed
 from .truth import Source, load_source
 from .typeset_docx import DocxLayout, make_docx
-from .typeset_pdf import A4, FONT_FILES, LETTER, NARROW, PdfLayout, typeset
+from .typeset_pdf import FONT_FILES, LETTER, NARROW, PdfLayout, typeset
 
 SOURCES = {
     "45_32": "A_HRC_RES_45_32.txt",
@@ -61,7 +61,7 @@ def _pdf(**options) -> PdfLayout:
     return PdfLayout(**options)
 
 
-EN = dict(font="Liberation Serif", size=11, indent=3.0)
+EN = {"font": "Liberation Serif", "size": 11, "indent": 3.0}
 VARIANTS: tuple[Variant, ...] = (
     # -- reportlab: classes 1 and 2 through the PDF reader's geometry --------------------------------------
     Variant("rl-zh-45_32-a4-typed-rule", "45_32", "reportlab", _pdf(), note="the layout the seed texts come from"),
@@ -138,7 +138,7 @@ VARIANTS: tuple[Variant, ...] = (
 )
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _load(key: str) -> Source:
     return load_source(SOURCES[key])
 
