@@ -109,6 +109,7 @@ class Page:
     height: float
     lines: list[Line]
     rules: list[Rule]
+    raw: str | None = None  # pdfium's own text, where it could not map its text to glyphs one to one
 
 
 def read_pages(pdf, deadline: float, time_limit: float) -> list[Page]:
@@ -126,17 +127,17 @@ def read_pages(pdf, deadline: float, time_limit: float) -> list[Page]:
             page = pdf[index]
             try:
                 width, height = page.get_size()
-                lines = _page_lines(page, deadline, time_limit)
+                lines, raw = _page_lines(page, deadline, time_limit)
                 rules = _page_rules(page)
             finally:
                 page.close()
         except pdfium.PdfiumError as exc:
             raise SourceError(f"The PDF is damaged: page {index + 1} cannot be read ({exc}).") from exc
-        pages.append(Page(width, height, lines, rules))
+        pages.append(Page(width, height, lines, rules, raw))
     return pages
 
 
-def _page_lines(page, deadline: float, time_limit: float) -> list[Line]:
+def _page_lines(page, deadline: float, time_limit: float) -> tuple[list[Line], str | None]:
     import pypdfium2.raw as pdfium_c
 
     textpage = page.get_textpage()
@@ -144,7 +145,7 @@ def _page_lines(page, deadline: float, time_limit: float) -> list[Line]:
         count = textpage.count_chars()
         full = textpage.get_text_range()
         if len(full) != count:  # pdfium could not map its text to glyphs one to one: no geometry to use
-            return [Line([Glyph(part, 0, 0, 0, 0, 0, 0)]) for part in full.replace("\r\n", "\n").split("\n")]
+            return [], full.replace("\r\n", "\n")
         x, y = ctypes.c_double(), ctypes.c_double()
         glyphs: list[Glyph] = []
         broken = False
@@ -171,7 +172,7 @@ def _page_lines(page, deadline: float, time_limit: float) -> list[Line]:
     lines = _visual_lines(_drop_false_spaces(glyphs))
     for line in lines:
         line.measure()
-    return lines
+    return lines, None
 
 
 def _font_size(textpage, index: int, box_height: float) -> float:
@@ -309,6 +310,9 @@ def pages_text(pages: list[Page]) -> str:
     for number, page_rows in enumerate(rows):
         if number:
             out.append("\f" if continues[number] else "\n\f")
+        if pages[number].raw is not None:
+            out.append(pages[number].raw)
+            continue
         for index, row in enumerate(page_rows):
             if index:
                 out.append("\n\n" if row.blank else "\n")
