@@ -10,8 +10,7 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect
 
 from .models import Body, ParagraphKind, Reference, Resolution
-from .search.forms import SearchForm
-from .search.results import MAX_PER_PAGE, search_paragraphs
+from .search.service import MAX_PER_PAGE, QueryError, SearchUnavailable, search_arguments, search_paragraphs
 from .templatetags.reading import Link, Marker, citation_en, citation_zh, cited_number, place
 from .views import reference_urls
 
@@ -220,8 +219,11 @@ class _Echo:
 
 
 def search_rows(arguments: dict, site: str):
-    """Every paragraph the search finds (newest resolution first), up to CSV_MAX_ROWS, as CSV rows."""
-    yield CSV_COLUMNS
+    """Every paragraph the search finds (newest resolution first), up to CSV_MAX_ROWS, as CSV rows.
+
+    The first page is searched before the header is given: a refused query or an engine that cannot answer
+    fails before anything is sent (search_csv turns that into 400 or 503).
+    """
     page, written = 1, 0
     while written < CSV_MAX_ROWS:
         outcome = search_paragraphs(
@@ -233,6 +235,8 @@ def search_rows(arguments: dict, site: str):
             group=False,
             facets=False,
         )
+        if page == 1:
+            yield CSV_COLUMNS
         if outcome.page != page or not outcome.hits:
             return
         for hit in outcome.hits:
@@ -258,11 +262,23 @@ def search_rows(arguments: dict, site: str):
         page += 1
 
 
-def search_csv(request: HttpRequest) -> StreamingHttpResponse:
+def search_csv(request: HttpRequest) -> HttpResponse:
     """/search.csv?q=…: the search page's results (same filters), one row per paragraph with its permanent link."""
-    arguments = SearchForm(request.GET).search_arguments()
+    arguments = search_arguments(request.GET)
     writer = csv.writer(_Echo())
-    rows = (writer.writerow(row) for row in search_rows(arguments, request.build_absolute_uri("/")))
+    found = search_rows(arguments, request.build_absolute_uri("/"))
+    try:
+        header = next(found)
+    except QueryError as error:
+        return HttpResponse(f"{error}\n", status=400, content_type="text/plain; charset=utf-8")
+    except SearchUnavailable:
+        response = HttpResponse(
+            "搜索暂时无法使用，请稍后再试。Search is briefly unavailable; please try again in a few seconds.\n",
+            status=503, content_type="text/plain; charset=utf-8",
+        )
+        response["Retry-After"] = "10"
+        return response
+    rows = (writer.writerow(row) for row in chain([header], found))
     # A byte-order mark so that spreadsheet programs read the Chinese as UTF-8.
     response = StreamingHttpResponse(chain(["\ufeff"], rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="search-results.csv"'

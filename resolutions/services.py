@@ -16,7 +16,7 @@ from .models import Footnote, Paragraph, Reference, Resolution, Revision, Source
 from .parsing import ParsedReference, ParsedResolution, ParseError, parse_resolution
 from .parsing.document import element_id
 from .parsing.sources import read_source
-from .search.indexing import schedule_reindex
+from .search.service import schedule_reindex
 
 logger = logging.getLogger(__name__)
 

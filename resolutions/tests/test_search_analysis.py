@@ -5,7 +5,7 @@ import pytest
 
 from resolutions.search.analysis import BigramTokenizer, fold, fold_with_offsets, opening_verb
 from resolutions.search.query import MAX_QUERY_LENGTH, Clause, parse_query, symbol_in
-from resolutions.search.results import highlight
+from resolutions.search.snippets import highlight
 
 
 def test_traditional_and_full_width_text_folds_to_simplified_half_width():
@@ -114,13 +114,13 @@ def test_snippets_of_long_english_paragraphs_do_not_depend_on_stems_past_the_sni
     from pathlib import Path
 
     from resolutions.parsing import parse_resolution
-    from resolutions.search import results
+    from resolutions.search import snippets
 
     source = (Path(__file__).parent / "data" / "A_RES_78_171.txt").read_text(encoding="utf-8")
     texts = [p.text for p in parse_resolution(source).paragraphs]
     fast = [str(highlight(text, words, "en")) for text in texts]
-    whole = results.match_spans
-    monkeypatch.setattr(results, "match_spans", lambda text, words, language, width=None: whole(text, words, language))
+    whole = snippets.match_spans
+    monkeypatch.setattr(snippets, "match_spans", lambda text, words, language, width=None: whole(text, words, language))
     assert fast == [str(highlight(text, words, "en")) for text in texts]
     assert sum("<mark>" in snippet for snippet in fast) >= 2
 
