@@ -114,7 +114,8 @@ def text_docs(path: Path, leaf: Leaf, text: str, *, prefix: bool = False, within
     prefix_word = parts[-1].text if prefix and not parts[-1].cjk else None
     single_chars = [run.text for run in parts if run.cjk and len(run.text) == 1]
     terms = sorted({term for run in parts for term in query_terms(run) if not (run.cjk and len(run.text) == 1)} - {prefix_word})
-    if len(parts) == 1 and (single_chars or prefix_word or len(terms) == 1):
+    # 人人人 has one distinct bigram but is not one term: only a run of at most two characters, or a word, is.
+    if len(parts) == 1 and (single_chars or prefix_word or not parts[0].cjk or len(parts[0].text) == 2):
         # One character (every term starting with it), one word's start, one bigram or one word: the terms are the match.
         if single_chars or prefix_word:
             found = path.prefix_postings(leaf, fieldname, single_chars[0] if single_chars else prefix_word)
