@@ -468,3 +468,90 @@ def test_filters_in_force_are_listed_each_with_a_link_that_removes_it(seeded, cl
     assert parse_qs(unescape(chips["年份 Year 2010–"])[1:]) == {"q": ["人权"], "body": ["GA"], "kind": ["operative"]}
     # A new query keeps the filters: they ride along in the form.
     assert '<input type="hidden" name="year_from" value="2010">' in page
+
+
+def test_repeated_facet_parameters_select_either_value_on_the_page_the_api_and_the_csv(seeded, client):
+    from html import unescape
+    from urllib.parse import parse_qs
+
+    everything = brute_force("人权")
+    operative = [e for e in everything if " op" in e]
+    page = client.get("/search/", {"q": "人权", "body": ["GA", "HRC"], "kind": "operative"}).content.decode()
+    assert f"共 <strong>{len(operative)}</strong> 段" in page
+    chips = dict(re.findall(r'<li>([^<]+) <a href="([^"]+)" aria-label="取消筛选', page))
+    assert set(chips) == {"机构：大会 General Assembly", "机构：人权理事会 Human Rights Council", "段落：执行部分 operative"}
+    # Removing one body keeps the other.
+    assert parse_qs(unescape(chips["机构：大会 General Assembly"])[1:]) == {"q": ["人权"], "body": ["HRC"], "kind": ["operative"]}
+    assert page.count('<input type="hidden" name="body"') == 2
+    data = client.get("/api/search", {"q": "人权", "body": ["GA", "HRC"], "kind": "operative", "per_page": 100}).json()
+    assert data["count"] == len(operative)
+    assert sorted(f"{r['symbol']} {r['eid']}" for r in data["results"]) == operative
+    csv_rows = b"".join(client.get("/search.csv", {"q": "人权", "body": ["GA", "HRC"], "kind": "operative"}).streaming_content)
+    assert len(csv_rows.decode("utf-8-sig").strip().splitlines()) == 1 + len(operative)
+    # An unknown value is dropped on its own, the others kept.
+    assert client.get("/api/search", {"q": "人权", "body": ["GA", "XX"]}).json()["count"] == len([e for e in everything if e.startswith("A/RES/")])
+
+
+def test_each_facet_value_is_a_link_that_adds_it_or_removes_it(seeded, client):
+    from html import unescape
+    from urllib.parse import parse_qs
+
+    def links(page: str) -> dict[str, str]:
+        return {label: unescape(href) for href, label in re.findall(r'<li(?: class="selected")?><a href="([^"]+)">(?:<span aria-hidden="true">✓ </span>)?([^<]+)', page)}
+
+    first = client.get("/search/", {"q": "人权"}).content.decode()
+    add_ga = links(first)["大会 General Assembly"]
+    assert parse_qs(add_ga[1:]) == {"q": ["人权"], "body": ["GA"]}
+    chosen = client.get("/search/" + add_ga).content.decode()
+    assert '<li class="selected"><a href="' in chosen and "（已选，再点取消 selected, select again to remove）" in chosen
+    # Disjunctive counts: the HRC link still says how many it would add, and adds it beside GA.
+    hrc_count = len([e for e in brute_force("人权") if e.startswith("A/HRC/")])
+    assert f'人权理事会 Human Rights Council</a> <span class="count">{hrc_count}</span>' in chosen
+    assert parse_qs(links(chosen)["人权理事会 Human Rights Council"][1:]) == {"q": ["人权"], "body": ["GA", "HRC"]}
+    # The chosen value's link takes it away again.
+    assert parse_qs(links(chosen)["大会 General Assembly"][1:]) == {"q": ["人权"]}
+    # A year is one choice: another year replaces it, the same year removes it.
+    year = str(seeded[1].adopted_on.year)
+    by_year = client.get("/search/" + links(first)[year]).content.decode()
+    assert parse_qs(links(by_year)[year][1:]) == {"q": ["人权"]}
+
+
+def test_an_engine_that_cannot_answer_is_a_503_with_retry_after_never_an_empty_result(seeded, client, monkeypatch):
+    from resolutions.search.engine import SearchUnavailable
+    from resolutions.search.whoosh_engine import WhooshEngine
+
+    def down(self, request):
+        raise SearchUnavailable("node down")
+
+    monkeypatch.setattr(WhooshEngine, "search", down)
+    page = client.get("/search/", {"q": "人权"})
+    assert page.status_code == 503 and page["Retry-After"] == "10"
+    assert "搜索暂时无法使用" in page.content.decode() and "共 <strong>" not in page.content.decode()
+    api = client.get("/api/search", {"q": "人权"})
+    assert (api.status_code, api.json()["error"], api["Retry-After"]) == (503, "search_unavailable", "10")
+    csv = client.get("/search.csv", {"q": "人权"})
+    assert csv.status_code == 503 and csv["Retry-After"] == "10"
+    # Pages that do not search are unaffected.
+    assert client.get(seeded[0].get_absolute_url()).status_code == 200
+
+
+def test_a_prefix_finds_and_marks_every_word_it_starts(search_index, client):
+    from resolutions.search.snippets import highlight
+
+    ingest_file(DATA / "A_RES_78_220.txt")
+    torture = sorted(
+        f"{p.resolution.symbol} {p.eid}" for p in Paragraph.objects.select_related("resolution") if re.search(r"\btortur", p.text, re.IGNORECASE)
+    )
+    assert torture and all_eids("tortur*") == torture
+    data = client.get("/api/search", {"q": "tortur*", "per_page": 100}).json()
+    assert data["count"] == len(torture) and all("<mark>" in row["snippet"] for row in data["results"])
+    assert str(highlight("Torture, torturers and a tort", ["tort*"], "en")) == "<mark>Torture</mark>, <mark>torturers</mark> and a <mark>tort</mark>"
+    assert str(highlight("人权理事会和人权理念", ["人权理*"], "zh")) == "<mark>人权理</mark>事会和<mark>人权理</mark>念"
+
+
+def test_sort_by_document_reads_resolution_by_resolution(seeded, client):
+    outcome = search_paragraphs("人权", sort="document", per_page=100)
+    keys = [(h.resolution.symbol, h.paragraph.position) for h in outcome.hits]
+    assert keys == sorted(keys) and len({k[0] for k in keys}) == 2
+    page = client.get("/search/", {"q": "人权", "sort": "document"}).content.decode()
+    assert '<option value="document" selected>' in page
