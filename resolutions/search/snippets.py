@@ -6,9 +6,13 @@ first and marks the spans, escaping the text first.
 """
 from __future__ import annotations
 
+import functools
+
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from whoosh.analysis import StemmingAnalyzer
+from whoosh.analysis import STOP_WORDS, StemmingAnalyzer
+from whoosh.analysis.tokenizers import default_pattern as ENGLISH_WORD_RE
+from whoosh.lang.porter import stem
 
 from .analysis import CJK_RE, fold, fold_with_offsets, runs
 from .query import is_prefix
@@ -16,6 +20,11 @@ from .query import is_prefix
 SNIPPET_CHARS = 160
 
 _ENGLISH = StemmingAnalyzer()
+
+
+@functools.lru_cache(maxsize=50_000)
+def _stem(word: str) -> str:
+    return stem(word)
 
 
 def highlight(text: str, words: list[str], language: str, *, width: int = SNIPPET_CHARS) -> SafeString:
@@ -90,9 +99,12 @@ def match_spans(text: str, words: list[str], language: str, *, width: int | None
             end = folded.find(" ", first + width)
             scanned = folded if end == -1 else folded[:end]
         if stems:
-            for token in _ENGLISH(scanned, chars=True, mode="index"):
-                if token.text in stems:
-                    spans.append((offsets[token.startchar], offsets[token.endchar]))
+            # The English field's tokens (its tokenizer's pattern, stop words and minimum size), each stemmed once
+            # per process: running the whole analyzer chain over each paragraph cost ~7 ms a hit.
+            for match in ENGLISH_WORD_RE.finditer(scanned):
+                word = match.group()
+                if len(word) >= 2 and word not in STOP_WORDS and _stem(word) in stems:
+                    spans.append((offsets[match.start()], offsets[match.end()]))
     spans.sort()
     merged: list[tuple[int, int]] = []
     for span in spans:

@@ -1,6 +1,8 @@
 """The pure parts of search: folding, bigrams, query syntax, opening verbs, highlighting."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from resolutions.search.analysis import BigramTokenizer, fold, fold_with_offsets, opening_verb
@@ -147,4 +149,49 @@ def test_text_of_several_runs_matches_where_its_terms_follow_each_other(query, t
     from resolutions.search.matching import run_pattern
 
     pattern = run_pattern(list(runs(fold(query))))
-    assert (pattern.search(fold(text)) is not None) is found
+    assert pattern.search(fold(text)) is found
+
+
+def _regular_expression_of(parts, prefix: bool):
+    """The regular expression run_pattern was before it checked runs (kept here as the oracle it must agree with)."""
+    import re
+
+    from resolutions.search.analysis import _CJK
+
+    between = f"(?:(?![{_CJK}]|[^\\W_{_CJK}]).)*"
+    pieces = []
+    for i, run in enumerate(parts):
+        if run.cjk:
+            before = f"(?<![{_CJK}])" if i > 0 else ""
+            after = f"(?![{_CJK}])" if i < len(parts) - 1 else ""
+        else:
+            before = f"(?<![^\\W_{_CJK}])"
+            after = "" if prefix and i == len(parts) - 1 else f"(?![^\\W_{_CJK}])"
+        pieces.append(before + re.escape(run.text) + after)
+    return re.compile(between.join(pieces), re.DOTALL)
+
+
+def test_checking_runs_agrees_with_the_regular_expression_it_replaced():
+    """Pieces of the real texts (Chinese, English, mixed, with digits and punctuation) against every paragraph."""
+    import random
+
+    from resolutions.parsing import parse_resolution
+    from resolutions.search.analysis import runs
+    from resolutions.search.matching import run_pattern
+
+    data = Path(__file__).parent / "data"
+    texts = [fold(p.text) for name in ("A_RES_67_161.txt", "A_RES_78_171.txt") for p in parse_resolution((data / name).read_text(encoding="utf-8")).paragraphs]
+    texts += [fold(t) for t in ("第1条和第 1 条", "残忍、不人道或有辱人格", "见a/hrc/44/37号文件", "a/hrc/44/370", "人权理事会第11条", "torture-related, tortured")]
+    rng = random.Random(11)
+    compared = 0
+    while compared < 120:
+        text = rng.choice(texts)
+        start = rng.randrange(len(text))
+        piece = text[start : start + rng.randint(2, 14)]
+        parts = list(runs(piece))
+        if len(parts) < 2:
+            continue
+        prefix = rng.random() < 0.3
+        expected = [bool(_regular_expression_of(parts, prefix).search(t)) for t in texts]
+        assert [run_pattern(parts, prefix=prefix).search(t) for t in texts] == expected, (piece, prefix)
+        compared += 1
