@@ -80,8 +80,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Search: the embedded Whoosh index in SEARCH_INDEX_DIR (default, no service), or an OpenSearch cluster
-# (SEARCH_ENGINE=opensearch OPENSEARCH_URL=http://host:9200[,http://host2:9200] OPENSEARCH_INDEX=archive).
-# Pages, API and commands go through resolutions.search.service whichever it is.
+# (SEARCH_ENGINE=opensearch OPENSEARCH_URL=http://host:9200[,http://host2:9200] OPENSEARCH_INDEX=archive; the
+# index name is an alias the archive points at its current index, scripts/opensearch starts a cluster here).
 SEARCH_ENGINE = os.environ.get("SEARCH_ENGINE", "whoosh").strip().lower() or "whoosh"
 SEARCH_INDEX_DIR = Path(os.environ.get("SEARCH_INDEX_DIR", VAR_DIR / "search-index"))
 OPENSEARCH_URL = os.environ.get("OPENSEARCH_URL", "")
@@ -96,6 +96,9 @@ def search_connection(engine: str, *, index_dir: Path = SEARCH_INDEX_DIR, url: s
             "URL": [u.strip() for u in (url or "http://127.0.0.1:9200").split(",") if u.strip()],
             "INDEX_NAME": index_name,
             "SILENTLY_FAIL": False,  # a failed query is an error the page reports (503), never an empty result
+            "TIMEOUT": int(os.environ.get("OPENSEARCH_TIMEOUT", "30")),
+            "SHARDS": int(os.environ.get("OPENSEARCH_SHARDS", "1")),  # primaries of a new index
+            "PATH": str(index_dir),  # the single-writer lock file lives beside it
         }
     if engine != "whoosh":
         from django.core.exceptions import ImproperlyConfigured
