@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 
 from ..models import BODY_NAMES_ZH, PARAGRAPH_KIND_NAMES_ZH, Body, Language, ParagraphKind, Resolution
-from ..templatetags.reading import paragraph_label
+from ..reading import paragraph_label
 from .service import QueryError, SearchUnavailable, search_arguments, search_paragraphs, symbol_in
 
 FACET_TITLES = {
