@@ -195,3 +195,17 @@ def test_checking_runs_agrees_with_the_regular_expression_it_replaced():
         expected = [bool(_regular_expression_of(parts, prefix).search(t)) for t in texts]
         assert [run_pattern(parts, prefix=prefix).search(t) for t in texts] == expected, (piece, prefix)
         compared += 1
+
+
+def test_repeated_filter_parameters_keep_each_known_value_once_in_order():
+    from django.http import QueryDict
+
+    from resolutions.search.engine import Filters
+    from resolutions.search.forms import SearchForm
+
+    params = QueryDict("q=人权&body=HRC&body=XX&body=GA&body=HRC&kind=operative&verb=决定&verb=%00&verb=请&year_from=x")
+    filters = SearchForm(params).search_arguments()["filters"]
+    assert filters == Filters(body=("HRC", "GA"), kind=("operative",), verb=("决定", "请"))
+    assert Filters(body="GA") == Filters(body=("GA",)) and Filters(body="").body == ()
+    assert Filters(year_from=2010, body=("GA",)).without("year") == Filters(body=("GA",))
+    assert Filters(session_to=50).range("session")[1] == 50 and Filters().range("year") is None
