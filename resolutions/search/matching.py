@@ -19,12 +19,13 @@ Nothing here reads Whoosh's internals: that is whoosh_fast's job, and its public
 """
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable, Iterable
 
 from whoosh import query as wq
 
-from .analysis import RUN_RE, Run, fold, query_terms, runs
+from .analysis import _CJK, CJK_RE, Run, fold, query_terms, runs
 from .query import ParsedQuery, english_stems, is_latin, is_prefix, quoted
 from .whoosh_fast import FastPath, Leaf, PublicPath
 
@@ -70,42 +71,54 @@ def verify(path: Path, leaf: Leaf, candidates: Iterable[int], test) -> set[int]:
     return {d for d in candidates if test(texts, d)}
 
 
+# Compiled once per process: a pattern with these character classes takes ~60 ms to compile, far more than a
+# query takes, so none is compiled per query.
+_WORD_CHAR_RE = re.compile(f"[^\\W_{_CJK}]")
+_NOT_TERM_RE = re.compile(f"(?:(?![{_CJK}]|[^\\W_{_CJK}]).)*", re.DOTALL)  # what may stand between two runs
+
+
 class RunSequence:
     """The folded texts where `parts` follow each other as index terms did in the old phrase query.
 
-    They must be consecutive runs of the text (only punctuation or spaces between them). A word is a whole word;
-    a Chinese run after the first starts a run of the text, and one before the last ends one; the first run may
-    start and the last may end inside a longer run of the text. With `prefix`, a last word may go on (tort*
-    finds torture). Checked on the text's runs (analysis.RUN_RE, compiled once) rather than by a regular
-    expression of the query: compiling one with the Chinese character classes took 60 ms a query.
+    Between two runs only characters that make no term (punctuation, spaces). A word is a whole word; a Chinese
+    run after the first starts a run of the text, and one before the last ends one; the first run may start and
+    the last may end inside a longer run of the text. With `prefix`, a last word may go on (tort* finds torture).
+    Each occurrence of the first run is followed from there, with patterns compiled once for all queries.
     """
 
     def __init__(self, parts: list[Run], *, prefix: bool = False):
         self.parts = [(run.text, run.cjk) for run in parts]
         self.prefix = prefix
 
-    def _fits(self, index: int, text: str, cjk: bool) -> bool:
-        query, query_cjk = self.parts[index]
-        if cjk != query_cjk:
-            return False
-        last = len(self.parts) - 1
-        if not cjk:
-            return text.startswith(query) if self.prefix and index == last else text == query
-        if last == 0:
-            return query in text
-        if index == 0:
-            return text.endswith(query)
-        if index == last:
-            return text.startswith(query)
-        return text == query
-
     def search(self, folded: str) -> bool:
-        found = [(match.group(), match.lastgroup == "cjk") for match in RUN_RE.finditer(folded)]
-        width = len(self.parts)
-        for start in range(len(found) - width + 1):
-            if all(self._fits(i, *found[start + i]) for i in range(width)):
+        first = self.parts[0][0]
+        at = folded.find(first)
+        while at != -1:
+            if self._follows(folded, at):
                 return True
+            at = folded.find(first, at + 1)
         return False
+
+    def _follows(self, text: str, pos: int) -> bool:
+        last = len(self.parts) - 1
+        for i, (query, cjk) in enumerate(self.parts):
+            if i > 0:
+                pos = _NOT_TERM_RE.match(text, pos).end()
+                if not text.startswith(query, pos):
+                    return False
+            end = pos + len(query)
+            if cjk:
+                if i > 0 and pos > 0 and CJK_RE.match(text, pos - 1):
+                    return False
+                if i < last and end < len(text) and CJK_RE.match(text, end):
+                    return False
+            else:
+                if pos > 0 and _WORD_CHAR_RE.match(text, pos - 1):
+                    return False
+                if not (self.prefix and i == last) and end < len(text) and _WORD_CHAR_RE.match(text, end):
+                    return False
+            pos = end
+        return True
 
 
 def run_pattern(parts: list[Run], *, prefix: bool = False) -> RunSequence:
