@@ -4,10 +4,15 @@ from django.views.decorators.http import require_safe
 
 from .models import Language, Resolution
 from .reading import describe_mismatch, siblings_of, versions_of
+from .series_views import paragraph_lineage_json, series_json
 
 
 def resolution_as_json(resolution: Resolution, request: HttpRequest) -> dict:
-    paragraphs = list(resolution.paragraphs.prefetch_related("footnotes", "references__target").order_by("position"))
+    paragraphs = list(
+        resolution.paragraphs.prefetch_related("footnotes", "references__target")
+        .select_related("lineage__first__resolution")
+        .order_by("position")
+    )
     siblings = siblings_of(paragraphs)
     work = resolution.work
     versions = versions_of(resolution)
@@ -48,6 +53,7 @@ def resolution_as_json(resolution: Resolution, request: HttpRequest) -> dict:
         "committee_report": resolution.committee_report,
         "job_number": resolution.job_number,
         "url": request.build_absolute_uri(resolution.get_absolute_url()),
+        "series": series_json(resolution, request),
         "paragraphs": [
             {
                 "eid": p.eid,
@@ -72,6 +78,7 @@ def resolution_as_json(resolution: Resolution, request: HttpRequest) -> dict:
                     }
                     for r in p.references.all()
                 ],
+                **paragraph_lineage_json(p, request),
             }
             for p in paragraphs
         ],
