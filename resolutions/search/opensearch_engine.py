@@ -21,8 +21,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Protocol
 
 import elasticsearch
 from elasticsearch.helpers import BulkIndexError, parallel_bulk, scan
@@ -34,59 +32,7 @@ from .opensearch_backend import FACET_SIZE, RUN_END, ArchiveOpenSearchBackend, i
 from .query import ParsedQuery, english_stems, is_latin, quoted
 
 
-# ---- contract types (SEARCH_CONTRACT.md), to be imported from engine.py once merged --------------------------
-try:
-    from .engine import EngineGroup, EngineHit, EngineResult, Filters, SearchEngine, SearchRequest, SearchUnavailable
-except ImportError:
-
-    class SearchUnavailable(Exception):
-        """The engine cannot answer now (node down, bad response): the page answers 503, never an empty result."""
-
-    @dataclass(frozen=True)
-    class Filters:
-        body: tuple[str, ...] = ()
-        language: tuple[str, ...] = ()
-        kind: tuple[str, ...] = ()
-        verb: tuple[str, ...] = ()
-        session_from: int | None = None
-        session_to: int | None = None
-        year_from: int | None = None
-        year_to: int | None = None
-        symbol: str = ""
-
-    @dataclass(frozen=True)
-    class SearchRequest:
-        query: ParsedQuery
-        filters: Filters = Filters()
-        sort: str = "relevance"
-        offset: int = 0
-        limit: int = 20
-        facets: tuple[str, ...] = ("body", "language", "kind", "verb", "year", "session")
-        group_by_resolution: bool = False
-
-    @dataclass(frozen=True)
-    class EngineHit:
-        paragraph_id: int
-        resolution_id: int
-        score: float | None
-
-    @dataclass(frozen=True)
-    class EngineGroup:
-        resolution_id: int
-        total: int
-        hits: tuple[EngineHit, ...]
-
-    @dataclass(frozen=True)
-    class EngineResult:
-        total: int
-        hits: tuple[EngineHit, ...]
-        facets: dict[str, list[tuple[str, int]]]
-        groups: tuple[EngineGroup, ...] = ()
-        total_groups: int = 0
-
-    class SearchEngine(Protocol):
-        name: str
-# ---- end of contract types -----------------------------------------------------------------------------------
+from .engine import EngineGroup, EngineHit, EngineResult, Filters, SearchEngine, SearchRequest, SearchUnavailable
 
 GROUP_HITS = 5
 # The facets' fields; year and session are counted on integer / keyword fields and filtered by ranges.
@@ -314,7 +260,8 @@ def wait_for_health(conn: elasticsearch.Elasticsearch, index: str, status: str, 
     The health API's own `timeout` goes in the URL: the client takes a `timeout` parameter for its own.
     """
     path = f"/_cluster/health/{index}?wait_for_status={status}&timeout={seconds}s"
-    return conn.transport.perform_request("GET", path, params={"request_timeout": seconds + 10}, ignore=() if must else (408,))
+    params = {"request_timeout": seconds + 10, **({} if must else {"ignore": (408,)})}
+    return conn.transport.perform_request("GET", path, params=params)
 
 
 # ---- the engine ------------------------------------------------------------------------------------------------

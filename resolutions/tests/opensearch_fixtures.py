@@ -4,8 +4,8 @@
 1-node cluster this session starts with scripts/opensearch on free ports in a temporary folder and stops at the
 end, where Java and Maven are installed; otherwise the tests skip saying why, or FAIL when CI=true.
 
-`brute_force(query_text, filters)` is the exactness reference: every paragraph's clean text folded and matched
-by the rules of SEARCH_CONTRACT.md, one paragraph at a time, with nothing from any index.
+`brute_force(query_text, filters)` is the exactness reference both engines are held to (search_reference.py):
+every paragraph's clean text folded and matched by the rules of SEARCH_CONTRACT.md, with nothing from any index.
 """
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ import socket
 import subprocess
 import sys
 import uuid
-from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -27,9 +26,7 @@ from haystack import connections
 
 from archive.settings import search_connection
 from resolutions.models import Paragraph, Resolution
-from resolutions.search.analysis import _CJK, fold, opening_verb, runs
-from resolutions.search.matching import run_pattern
-from resolutions.search.query import english_stems, is_latin, parse_query, quoted
+from resolutions.tests import search_reference
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = Path(__file__).parent / "data"
@@ -156,99 +153,18 @@ def os_engine(opensearch_url, archive_texts, django_db_blocker):
     drop_engine(engine)
 
 
-# ---- the brute-force scan ------------------------------------------------------------------------------------
+# ---- the brute-force scan: the one reference both engines are held to (search_reference.py) ---------------------
 
-
-def _alternative_matches(value: str, exact: bool, folded: str, language: str, stems: list[str]) -> bool:
-    if value.endswith("*") and len(value) > 1:
-        parts = list(runs(fold(value[:-1])))
-        if not parts:
-            return False
-        pattern = run_pattern(parts).pattern
-        if parts[-1].cjk:  # 人权理*: the text holds 人权理 (a Chinese run may go on anyway)
-            return run_pattern(parts).search(folded) is not None
-        # The last word may go on: drop the pattern's "no letter after it" at its very end.
-        return re.search(pattern.removesuffix(f"(?![^\\W_{_CJK}])"), folded, re.DOTALL) is not None
-    parts = list(runs(fold(value)))
-    if not parts:
-        return False
-    if exact or not is_latin(value):
-        return run_pattern(parts).search(folded) is not None
-    query_stems = english_stems(value)
-    if not query_stems:
-        return run_pattern(parts).search(folded) is not None
-    if language == "zh":
-        return run_pattern(parts).search(folded) is not None
-    if language == "en":
-        n = len(query_stems)
-        return any(stems[i : i + n] == query_stems for i in range(len(stems) - n + 1))
-    return False
-
-
-def _facet_values(paragraph: Paragraph) -> dict[str, str]:
-    resolution = paragraph.resolution
-    return {
-        "body": resolution.body,
-        "language": resolution.language,
-        "kind": paragraph.kind,
-        "verb": opening_verb(paragraph.text, resolution.language),
-        "year": str(resolution.adopted_on.year) if resolution.adopted_on else "0",
-        "session": resolution.session,
-    }
-
-
-def _passes(paragraph: Paragraph, values: dict[str, str], filters, *, ignore: str = "") -> bool:
-    for name in ("body", "language", "kind", "verb"):
-        selected = getattr(filters, name)
-        if name != ignore and selected and values[name] not in selected:
-            return False
-    session = int(paragraph.resolution.session) if paragraph.resolution.session.isdigit() else 0
-    for name, value, low, high in (("year", int(values["year"]), filters.year_from, filters.year_to), ("session", session, filters.session_from, filters.session_to)):
-        if name != ignore and ((low is not None and value < low) or (high is not None and value > high)):
-            return False
-    return not filters.symbol or paragraph.resolution.symbol == filters.symbol
-
-
-def _query_matches(query_text: str) -> set[int]:
-    parsed = parse_query(query_text)
-    if not any(not clause.negated for clause in parsed.clauses):
-        return set()
-    exact = quoted(parsed)
-    found = set()
-    for paragraph in Paragraph.objects.select_related("resolution"):
-        folded = fold(paragraph.text)
-        language = paragraph.resolution.language
-        stems = english_stems(paragraph.text) if language == "en" else []
-        ok = True
-        for clause in parsed.clauses:
-            hit = any(_alternative_matches(value, value in exact, folded, language, stems) for value in clause.alternatives)
-            if hit == clause.negated:
-                ok = False
-                break
-        if ok:
-            found.add(paragraph.pk)
-    return found
-
-
-def brute_force(query_text: str, filters) -> set[int]:
-    """The ids of the paragraphs matching `query_text` under `filters`, by scanning every paragraph's text."""
-    matched = _query_matches(query_text)
-    paragraphs = Paragraph.objects.select_related("resolution").filter(pk__in=matched)
-    return {p.pk for p in paragraphs if _passes(p, _facet_values(p), filters)}
+brute_force = search_reference.brute_force
 
 
 def brute_force_facets(query_text: str, filters, names: Iterable[str]) -> dict[str, list[tuple[str, int]]]:
-    """Each facet counted over the matches passing every other facet's selection (disjunctive)."""
-    matched = list(Paragraph.objects.select_related("resolution").filter(pk__in=_query_matches(query_text)))
+    """search_reference.facet_counts in the engine's order: years and sessions newest first, others by count."""
+    counts = search_reference.facet_counts(query_text, filters)
     facets = {}
     for name in names:
-        counts = Counter()
-        for paragraph in matched:
-            values = _facet_values(paragraph)
-            if _passes(paragraph, values, filters, ignore=name):
-                counts[values[name]] += 1
-        values = [(value, count) for value, count in counts.items() if value not in ("", "0")]
-        if name in ("year", "session"):  # newest first
+        values = list(counts[name].items())
+        if name in ("year", "session"):
             facets[name] = sorted(values, key=lambda item: (-int(item[0]) if item[0].isdigit() else 0, item[0]))
         else:
             facets[name] = sorted(values, key=lambda item: (-item[1], item[0]))

@@ -142,7 +142,7 @@ def test_killing_one_node_of_a_two_node_cluster_leaves_every_answer_exact_or_an_
         expected = {query: brute_force(query, Filters()) for query in FAILOVER_QUERIES}
         assert all(ids_of(engine, query) == expected[query] for query in FAILOVER_QUERIES)
 
-        manager = engine.conn.cat.cluster_manager(format="json")[0]["node"]
+        manager = engine.conn.transport.perform_request("GET", "/_cat/cluster_manager", params={"format": "json"})[0]["node"]
         state = json.loads((directory / "cluster.json").read_text())
         victim = next(node for node in state["nodes"] if node["name"] != manager)
         os.kill(victim["pid"], signal.SIGKILL)
