@@ -24,6 +24,8 @@ from .models import (
     Revision,
     official_document_url,
 )
+from . import instrument_views
+from .converters import PLAIN_EID, STRUCTURAL_EID
 from .templatetags.reading import Link, Marker, citation_en, citation_zh, paragraph_label_en, paragraph_label_zh
 
 PER_PAGE = 50
@@ -34,7 +36,7 @@ HTML_LANG = {"zh": "zh-Hans", "en": "en"}
 BODY_SLUGS = {value.lower(): value for value in Body.values}
 SLUG_RE = re.compile(r"^(?P<prefix>pp|op|annex)(?P<number>\d+)(?P<item>[a-z]{0,3})$")
 TAIL_RE = re.compile(
-    r"^(?P<symbol>.+?)(?:/(?P<language>zh|en))?(?:/(?P<slug>(?:pp|op|annex)\d+[a-z]{0,3}))?/?$", re.IGNORECASE
+    rf"^(?P<symbol>.+?)(?:/(?P<language>zh|en))?(?:/(?P<slug>{PLAIN_EID}|{STRUCTURAL_EID}))?/?$", re.IGNORECASE
 )
 
 
@@ -249,7 +251,7 @@ def resolution_detail(request: HttpRequest, symbol: str, language: str) -> HttpR
     if (resolution.symbol, resolution.language) != (symbol, language):
         return redirect(resolution, permanent=resolution.language == language)
 
-    paragraphs = list(resolution.paragraphs.all())
+    paragraphs = list(resolution.paragraphs.select_related("division"))
     footnotes = list(resolution.footnotes.all())
     references = list(
         Reference.objects.filter(paragraph__resolution=resolution)
@@ -264,10 +266,11 @@ def resolution_detail(request: HttpRequest, symbol: str, language: str) -> HttpR
         "resolution": resolution,
         "preambular": [p for p in paragraphs if p.kind == ParagraphKind.PREAMBULAR],
         "operative": [p for p in paragraphs if p.kind == ParagraphKind.OPERATIVE],
-        "annex": [p for p in paragraphs if p.kind == ParagraphKind.ANNEX],
+        "annex": [p for p in paragraphs if p.kind == ParagraphKind.ANNEX and p.division_id is None],
         "loose_footnotes": [f for f in footnotes if f.paragraph_id is None],
         "cited_by": cited_by,
         **_surroundings(request, resolution),
+        **instrument_views.reading_context(resolution, paragraphs),
     }
     return render(request, "resolutions/resolution_detail.html", context)
 
@@ -379,6 +382,7 @@ def _prepare_text(
         footnote.links = [link(r) for r in references if r.footnote_id == footnote.pk]
         footnote.markers = []
         footnote.cited_in = next((p for p in paragraphs if p.pk == footnote.paragraph_id), None)
+    instrument_views.add_article_citation_links(paragraphs, footnotes, resolution.language)
 
 
 def _cited_by(resolution: Resolution) -> list[dict]:
@@ -438,9 +442,12 @@ def paragraph_detail(request: HttpRequest, symbol: str, language: str, eid: str)
     if (resolution.symbol, resolution.language) != (symbol, language):
         return redirect(_paragraph_url(resolution, eid), permanent=resolution.language == language)
 
-    paragraphs = list(resolution.paragraphs.all())
+    paragraphs = list(resolution.paragraphs.select_related("division"))
     index = next((i for i, p in enumerate(paragraphs) if p.eid == _slug_to_eid(eid)), None)
     if index is None:
+        division = resolution.divisions.filter(eid=eid).first()
+        if division is not None:  # an article, chapter or annex of an instrument: annex_1/art_5
+            return _division_page(request, resolution, division)
         renamed = resolution.former_eids.filter(eid=_slug_to_eid(eid)).select_related("paragraph").first()
         if renamed is not None:
             return redirect(renamed.paragraph.get_absolute_url(), permanent=True)
@@ -448,6 +455,8 @@ def paragraph_detail(request: HttpRequest, symbol: str, language: str, eid: str)
     paragraph = paragraphs[index]
     # Its neighbours, and its own lettered items when it has them (op3 shows (a), (b) …).
     family = [p for p in paragraphs if p.kind == paragraph.kind and p.number == paragraph.number]
+    if "/" in paragraph.eid:  # in an instrument: the paragraph and its subparagraphs and points
+        family = [p for p in paragraphs if p.eid == paragraph.eid or p.eid.startswith(paragraph.eid + "/")]
     shown = family if not paragraph.item else [paragraph]
     previous = paragraphs[paragraphs.index(shown[0]) - 1] if paragraphs.index(shown[0]) > 0 else None
     after = paragraphs.index(shown[-1]) + 1
@@ -459,6 +468,9 @@ def paragraph_detail(request: HttpRequest, symbol: str, language: str, eid: str)
     )
     _prepare_text(request, resolution, neighbours, footnotes, references)
     cited_by = _citing(_cited_by(resolution), paragraph)
+    article = paragraph.division if paragraph.division and paragraph.division.kind == "article" else None
+    if article is not None and paragraph.number and not paragraph.item:  # "article 5, paragraph 2"
+        cited_by += instrument_views.cited_by(resolution, article.eid, paragraph_number=paragraph.number)[0]
     context = {
         "resolution": resolution,
         "paragraph": paragraph,
@@ -471,8 +483,26 @@ def paragraph_detail(request: HttpRequest, symbol: str, language: str, eid: str)
         "permanent_url": request.build_absolute_uri(paragraph.get_absolute_url()),
         "citation_zh": citation_zh(resolution, paragraph),
         "citation_en": citation_en(resolution, paragraph),
+        "article": article,
     }
     return render(request, "resolutions/paragraph_detail.html", context)
+
+
+def _division_page(request: HttpRequest, resolution: Resolution, division) -> HttpResponse:
+    def prepare(paragraphs: list[Paragraph]) -> None:
+        footnotes = list(resolution.footnotes.filter(paragraph__in=paragraphs))
+        references = list(
+            Reference.objects.filter(paragraph__in=paragraphs).select_related("target").order_by("paragraph", "start")
+        )
+        _prepare_text(request, resolution, paragraphs, footnotes, references)
+        for paragraph in paragraphs:
+            paragraph.footnote_list = [f for f in footnotes if f.paragraph_id == paragraph.pk]
+
+    surroundings = _surroundings(request, resolution)
+    for version in surroundings["versions"]:  # the same article in the other language, when held
+        if version.divisions.filter(eid=division.eid).exists():
+            version.switch_url = _paragraph_url(version, division.eid)
+    return instrument_views.division_detail(request, resolution, division, surroundings=surroundings, prepare=prepare)
 
 
 def _paragraph_gone(request: HttpRequest, resolution: Resolution, slug: str) -> HttpResponse:

@@ -138,7 +138,7 @@ class FootnoteMarker:
 @dataclass(frozen=True)
 class ParsedParagraph:
     kind: Kind
-    number: int  # printed number (operative), position (preambular, annex)
+    number: int  # printed number (operative, numbered paragraphs of an instrument), position (preambular, old annexes); 0 when an instrument's paragraph is not numbered
     text: str  # clean text, without footnote markers
     item: str = ""  # "a", "b" … for the lettered items of an operative paragraph
     footnotes: tuple[FootnoteMarker, ...] = ()

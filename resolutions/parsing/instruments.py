@@ -19,6 +19,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import statistics
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from . import text as t
@@ -327,11 +328,21 @@ class StructureReader:
         number = PARAGRAPH_NUMBER_RE.match(s)
         if number and can_start and self._number_due(container, int(number["n"]), piece):
             rest = s[number.end() :]
+            letter = LETTER_RE.match(rest)
+            if letter and letter["letter"] == "a":  # "12. (a) Each State Party …": a paragraph that opens with a list
+                self._new_paragraph(Piece("", piece.block_start), "", numbered=int(number["n"]))
+                self._new_letter(piece, rest[letter.end() :], "a")
+                return
             self._new_paragraph(piece, rest, numbered=int(number["n"]))
             return
         point = ROMAN_RE.match(s)
         letter = LETTER_RE.match(s)
-        can_start = piece.block_start or self.current is None or bool(LIST_GOES_ON_RE.search(self.current.text))
+        can_start = (
+            piece.block_start
+            or self.current is None
+            or not self.current.text.strip()  # "1." alone on its line, then "(a)"
+            or bool(LIST_GOES_ON_RE.search(self.current.text))
+        )
         if point and self.letter is not None and can_start and self._point_due(point, letter):
             self._new_point(piece, s[point.end() :], self._point_value(point), s[: point.end()].strip())
             return
@@ -403,9 +414,9 @@ class StructureReader:
                 container.numbered = True
             number, name, num = numbered, f"para_{numbered}", f"{numbered}."
             container.next_number = numbered + 1
-        else:
+        else:  # not numbered in print: addressed by its place, number 0
             container.unnumbered += 1
-            number, name, num = container.unnumbered, f"para_{container.unnumbered}", ""
+            number, name, num = 0, f"para_{container.unnumbered}", ""
         block = Block(
             kind=self._kind(),
             number=number,
@@ -561,7 +572,7 @@ def structure_annexes(pieces: list[Piece], *, language: str) -> list[Block]:
 
 
 def _title_only_block(annex: ParsedDivision) -> Block:
-    block = Block(kind=Kind.ANNEX, number=1, item="", num="", container=annex, divisions=(annex,), name="para_1")
+    block = Block(kind=Kind.ANNEX, number=0, item="", num="", container=annex, divisions=(annex,), name="para_1")
     block.pieces.append((Piece(annex.heading, True), annex.heading))
     return block
 
@@ -603,7 +614,7 @@ def structure_declaration(lines: list[str], parsed: ParsedResolution) -> ParsedR
     reader = StructureReader(root=None, articled=True, language=parsed.language, kind=Kind.ARTICLE)
     blocks = reader.read(pieces)
     articles = tuple(block_to_paragraph(block, body=parsed.body, language=parsed.language) for block in blocks)
-    articles = tuple(p for p in articles if p.text or p.item)
+    articles = tuple(p for p in articles if p.text or p.item or p.num)
     count = len({p.division.eid for p in articles if p.division is not None})
     return dataclasses.replace(
         parsed,
@@ -657,3 +668,65 @@ def annex_paragraphs(parser, stream: list) -> list:
                 parser._append(para, text, piece.source, state, same_page_only=True)
         paragraphs.append(para)
     return paragraphs
+
+
+# -- addresses a text had before it was read as a structure ------------------------------------------
+
+OLD_ARTICLE_RE = re.compile(r"^op(?P<number>\d+)$")
+OLD_ANNEX_RE = re.compile(r"^annex\d+$")
+NOT_A_WORD_RE = re.compile(r"[\W_]+")
+
+
+def former_addresses(leaving: list[tuple[str, str]], paragraphs: tuple[ParsedParagraph, ...] | list) -> dict[str, str]:
+    """Old eid -> new eid for the paragraphs of a text whose addresses a new reading renamed.
+
+    `leaving` are (eid, text) of the old paragraphs in document order. A paragraph whose text is unchanged
+    leads to it; the Universal Declaration's opN (article N read as an operative paragraph) leads to art_N's
+    first paragraph; a block of a flattened annex (annex1, annex2 …, headings and numbers run into its text)
+    leads to the paragraph its first words are in now, a heading to the first paragraph under it.
+    """
+    by_text: dict[str, str] = {}
+    for paragraph in paragraphs:
+        by_text.setdefault(paragraph.text, paragraph.eid)
+    eids = {p.eid for p in paragraphs}
+    stream, owners = _word_stream(paragraphs)
+    renamed: dict[str, str] = {}
+    cursor = 0
+    for eid, text in leaving:
+        if eid in eids:
+            continue
+        target = by_text.get(text)
+        old_article = OLD_ARTICLE_RE.match(eid)
+        if target is None and old_article and f"art_{old_article['number']}/para_1" in eids:
+            target = f"art_{old_article['number']}/para_1"
+        if target is None and OLD_ANNEX_RE.match(eid):
+            words = NOT_A_WORD_RE.sub("", text)
+            at = stream.find(words[:60], cursor) if words else -1
+            if at >= 0:
+                target = owners[bisect_right(owners, (at, "\uffff")) - 1][1]
+                cursor = at + len(words)
+        if target is not None:
+            renamed[eid] = target
+    return renamed
+
+
+def _word_stream(paragraphs) -> tuple[str, list[tuple[int, str]]]:
+    """The words of a structured text run together, in reading order (headings, numbers, texts), and
+    (offset, eid) of the paragraph each stretch belongs to: a heading belongs to the paragraph it heads."""
+    pieces: list[tuple[str, str]] = []
+    opened: set[str] = set()
+    for paragraph in paragraphs:
+        if not paragraph.address:
+            continue
+        for division in paragraph.divisions:
+            if division.eid not in opened:
+                opened.add(division.eid)
+                pieces += [(division.num, paragraph.eid), (division.heading, paragraph.eid)]
+        pieces += [(paragraph.num, paragraph.eid), (paragraph.text, paragraph.eid)]
+    stream, owners = "", []
+    for text, eid in pieces:
+        words = NOT_A_WORD_RE.sub("", text)
+        if words:
+            owners.append((len(stream), eid))
+            stream += words
+    return stream, owners

@@ -821,7 +821,7 @@ class _BodyParser:
 def _assemble(*, symbol, language, body, session, number, title, opening, meta, paragraphs, footnotes, warnings):
     parsed_paragraphs = []
     for para in paragraphs:
-        if not para.text and not para.item and para.kind != Kind.OPERATIVE:
+        if not para.text and not para.item and para.kind != Kind.OPERATIVE and not para.num:
             continue
         references = find_references(para.text, document_body=body, language=language)
         parsed_paragraphs.append(

@@ -213,8 +213,8 @@ def test_no_word_of_the_annexes_is_lost(res_79_243):
 def test_the_resolution_around_the_annex_is_unchanged(res_79_243):
     assert len(res_79_243.paragraphs_of(Kind.PREAMBULAR)) == 5
     assert [p.number for p in res_79_243.paragraphs_of(Kind.OPERATIVE)] == list(range(1, 13))
-    # 277 numbered paragraphs (or undivided articles), 202 subparagraphs and points
-    assert len(res_79_243.paragraphs_of(Kind.ARTICLE)) == 277 + 202
+    # 277 numbered paragraphs (or undivided articles), 213 subparagraphs and points
+    assert len(res_79_243.paragraphs_of(Kind.ARTICLE)) == 277 + 213
     assert len(res_79_243.paragraphs_of(Kind.ANNEX)) == 17 + 1 + 5  # the preamble, the witness clause, the notes
 
 
