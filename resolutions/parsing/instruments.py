@@ -211,7 +211,7 @@ class StructureReader:
             if heading is not None:
                 kind, printed, value = heading
                 title, after = self._title_after(pieces, i + 1) if kind != DivisionKind.PREAMBLE else ("", i + 1)
-                self._open(kind, value, printed=s, heading=title, suffix=printed)
+                self._open(kind, value, printed=s.rstrip(". "), heading=title, suffix=printed)  # "Article 13." as printed
                 return after
             if CONCLUSIONS_RE.match(s) and self.articled:
                 self._open(DivisionKind.CONCLUSIONS, 0, printed="", heading="")

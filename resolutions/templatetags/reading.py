@@ -128,7 +128,7 @@ def cited_number(resolution) -> str:
 def paragraph_label_zh(paragraph) -> str:
     """序言部分第 3 段, 执行部分第 7 段, 执行部分第 3 段(a)分段, 附件第 2 段; in an instrument 第 5 条第 2 款,
     第 2 条(e)项(ii)目, 第十九条, 序言部分第 3 段"""
-    if "/" in paragraph.eid:
+    if "/" in getattr(paragraph, "eid", ""):
         return structural_label(paragraph, "zh")
     label = f"{PARAGRAPH_KIND_NAMES_ZH[paragraph.kind]}第 {paragraph.number} 段"
     if paragraph.kind == ParagraphKind.OPERATIVE and paragraph.item:
@@ -139,7 +139,7 @@ def paragraph_label_zh(paragraph) -> str:
 def paragraph_label_en(paragraph) -> str:
     """preambular paragraph 3, operative paragraph 3 (a); in an instrument article 5 (2), article 2 (e) (ii),
     article 19, preambular paragraph 3"""
-    if "/" in paragraph.eid:
+    if "/" in getattr(paragraph, "eid", ""):
         return structural_label(paragraph, "en")
     if paragraph.kind == ParagraphKind.PREAMBULAR:
         return f"preambular paragraph {paragraph.number}"
@@ -152,7 +152,7 @@ def citation_zh(resolution, paragraph=None) -> str:
     """大会第 67/161 号决议，执行部分第 7 段; 《联合国打击网络犯罪公约》第 5 条第 2 款; 《世界人权宣言》第十九条"""
     body = BODY_NAMES_ZH.get(resolution.body, "")
     cited = f"{body}第 {cited_number(resolution)} 号决议"
-    if paragraph is not None and "/" in paragraph.eid:
+    if paragraph is not None and "/" in getattr(paragraph, "eid", ""):
         return _in_instrument_zh(resolution, paragraph.eid, structural_label(paragraph, "zh"), cited)
     return f"{cited}，{paragraph_label_zh(paragraph)}" if paragraph is not None else cited
 
@@ -163,7 +163,7 @@ def citation_en(resolution, paragraph=None) -> str:
     of Human Rights"""
     body = BODY_NAMES_EN.get(resolution.body, "")
     cited = f"{body} resolution {cited_number(resolution)}".strip()
-    if paragraph is not None and "/" in paragraph.eid:
+    if paragraph is not None and "/" in getattr(paragraph, "eid", ""):
         return _in_instrument_en(resolution, paragraph.eid, structural_label(paragraph, "en"), cited)
     return f"{cited}, {paragraph_label_en(paragraph)}" if paragraph is not None else cited
 
