@@ -10,7 +10,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from .models import DIVISION_KIND_NAMES_ZH, ArticleCitation, Division, DivisionKind, Paragraph, Resolution, official_document_url
+from .models import (
+    DIVISION_KIND_NAMES_ZH,
+    ArticleCitation,
+    Division,
+    DivisionKind,
+    Paragraph,
+    Resolution,
+    official_document_url,
+)
 from .parsing.article_citations import instruments
 from .templatetags.reading import Link, chinese_number, instrument_of
 
@@ -81,7 +89,7 @@ def division_citation(resolution: Resolution, division: Division, language: str)
     from .templatetags.reading import citation_en, citation_zh
 
     label = division_label(division, language)
-    instrument, heading = instrument_of(resolution, division.eid)
+    instrument, _ = instrument_of(resolution, division.eid)
     if language == "zh":
         if instrument is not None:
             return f"《{instrument.title_zh}》{label}" if division.kind != DivisionKind.ANNEX else f"《{instrument.title_zh}》"

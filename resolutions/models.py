@@ -165,7 +165,10 @@ class Paragraph(models.Model):
     resolution = models.ForeignKey(Resolution, on_delete=models.CASCADE, related_name="paragraphs")
     kind = models.CharField(max_length=16, choices=ParagraphKind.choices)
     position = models.PositiveIntegerField(help_text="Order in the document, from 1")
-    number = models.PositiveIntegerField(help_text="Printed number (operative) or position (preambular, annex)")
+    number = models.PositiveIntegerField(
+        help_text="Printed number (operative, numbered paragraphs of an instrument) or position (preambular, "
+        "old annexes); 0 for an instrument's paragraph printed without a number"
+    )
     item = models.CharField(max_length=8, blank=True, help_text="a, b … for the lettered items of a paragraph")
     eid = models.CharField(
         max_length=64, help_text="pp3, op7, op3(a), annex_1/art_5/para_2: stable within the resolution"

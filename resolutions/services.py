@@ -15,8 +15,8 @@ from django.db.models import F
 from .models import (
     ArticleCitation,
     Division,
-    FormerEid,
     Footnote,
+    FormerEid,
     Paragraph,
     Reference,
     Resolution,

@@ -13,6 +13,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from . import instrument_views
+from .converters import PLAIN_EID, STRUCTURAL_EID
 from .models import (
     Body,
     Footnote,
@@ -24,8 +26,6 @@ from .models import (
     Revision,
     official_document_url,
 )
-from . import instrument_views
-from .converters import PLAIN_EID, STRUCTURAL_EID
 from .templatetags.reading import Link, Marker, citation_en, citation_zh, paragraph_label_en, paragraph_label_zh
 
 PER_PAGE = 50

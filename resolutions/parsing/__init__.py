@@ -1,4 +1,5 @@
 """Pure-Python parsing of PDF-extracted UN resolutions. Never imports Django."""
+from .article_citations import cite_articles
 from .document import (
     Adoption,
     Body,
@@ -14,7 +15,6 @@ from .document import (
     ParseError,
     SourceError,
 )
-from .article_citations import cite_articles
 from .structure import parse_lines
 
 

@@ -317,9 +317,9 @@ def _citations_zh(listed: str, base: int, start: int, key: str, within: str) -> 
     citations: list[ParsedArticleCitation] = []
     for index, piece in enumerate(ARTICLE_ZH_RE.finditer(listed)):
         numbers = [_number(n) for n in re.findall(NUMBER_ZH, piece["numbers"])]
-        if ("至" in piece["numbers"] or "到" in piece["numbers"]) and len(numbers) == 2:
-            if numbers[0] < numbers[1] <= numbers[0] + MAX_ARTICLES_IN_A_RANGE:
-                numbers = list(range(numbers[0], numbers[1] + 1))
+        is_range = ("至" in piece["numbers"] or "到" in piece["numbers"]) and len(numbers) == 2
+        if is_range and numbers[0] < numbers[1] <= numbers[0] + MAX_ARTICLES_IN_A_RANGE:
+            numbers = list(range(numbers[0], numbers[1] + 1))
         paragraph = _number(piece["paragraph"]) if piece["paragraph"] else None
         first = start if index == 0 else base + piece.start()
         stop = base + piece.end()

@@ -21,6 +21,7 @@ import re
 import statistics
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from . import text as t
 from .document import (
@@ -513,7 +514,7 @@ def articles_in_sequence(pieces: list[Piece]) -> bool:
         match = ARTICLE_RE.match(t.squeeze_spaces(piece.text))
         if match:
             numbers.append(heading_number(match["en"] or match["zh"]))
-    if not numbers or any(a >= b for a, b in zip(numbers, numbers[1:])):
+    if not numbers or any(a >= b for a, b in pairwise(numbers)):
         return False
     return numbers[0] == 1 or len(numbers) >= 2 and numbers[-1] - numbers[0] == len(numbers) - 1
 

@@ -170,7 +170,7 @@ def citation_en(resolution, paragraph=None) -> str:
 
 # --- Places in an instrument: article 5 (2), 第 5 条第 2 款 ------------------------------------------------
 
-ORDINALS_EN = "first second third fourth fifth sixth seventh eighth ninth tenth".split()
+ORDINALS_EN = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"]
 CHINESE_DIGITS = "〇一二三四五六七八九"
 CHINESE_NUMERAL_RE = re.compile(r"[一二三四五六七八九十百]")
 # The kind of text an annex heading names, for citing an instrument the table does not know:

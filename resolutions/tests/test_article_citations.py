@@ -32,9 +32,11 @@ def cited(text: str, language: str = "en", *, context: CitationContext | None = 
     [
         # 79/175 pp9, both instruments by title
         (
-            "Reaffirming the human right to privacy, according to which no one shall be subjected to arbitrary or "
-            "unlawful interference with his or her privacy, as set out in article 12 of the Universal Declaration of "
-            "Human Rights and article 17 of the International Covenant on Civil and Political Rights,",
+            (
+                "Reaffirming the human right to privacy, according to which no one shall be subjected to arbitrary or "
+                "unlawful interference with his or her privacy, as set out in article 12 of the Universal Declaration "
+                "of Human Rights and article 17 of the International Covenant on Civil and Political Rights,"
+            ),
             [
                 ("udhr", 12, None, "", "article 12 of the Universal Declaration of Human Rights"),
                 ("iccpr", 17, None, "", "article 17 of the International Covenant on Civil and Political Rights"),
@@ -42,8 +44,10 @@ def cited(text: str, language: str = "en", *, context: CitationContext | None = 
         ),
         # 79/167 pp19: paragraph named after the article, "common to"
         (
-            "Recalling article 1, paragraph 2, common to the International Covenant on Civil and Political Rights and "
-            "the International Covenant on Economic, Social and Cultural Rights,",
+            (
+                "Recalling article 1, paragraph 2, common to the International Covenant on Civil and Political Rights "
+                "and the International Covenant on Economic, Social and Cultural Rights,"
+            ),
             [("iccpr", 1, 2, "", "article 1, paragraph 2, common to the International Covenant on Civil and Political Rights")],
         ),
         # 79/184 pp13: "(4)" is a paragraph; the Charter has no adopting resolution

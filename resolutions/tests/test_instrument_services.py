@@ -6,7 +6,14 @@ import json
 
 import pytest
 
-from resolutions.models import ArticleCitation, Division, FormerEid, Paragraph, Resolution, official_document_url
+from resolutions.models import (
+    ArticleCitation,
+    Division,
+    FormerEid,
+    Paragraph,
+    Resolution,
+    official_document_url,
+)
 from resolutions.services import delete_resolution, ingest_resolution, record_edit
 from resolutions.tests.conftest import DATA
 

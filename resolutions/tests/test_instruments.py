@@ -141,9 +141,11 @@ def test_the_annex_is_titled_and_the_witness_clause_closes_it(res_79_243):
     assert (annex.eid, annex.num, annex.heading) == (
         "annex_1",
         "Annex",
-        "United Nations Convention against Cybercrime; Strengthening International Cooperation for Combating "
-        "Certain Crimes Committed by Means of Information and Communications Technology Systems and for the "
-        "Sharing of Evidence in Electronic Form of Serious Crimes",
+        (
+            "United Nations Convention against Cybercrime; Strengthening International Cooperation for Combating "
+            "Certain Crimes Committed by Means of Information and Communications Technology Systems and for the "
+            "Sharing of Evidence in Electronic Form of Serious Crimes"
+        ),
     )
     closing = by_eid(res_79_243)["annex_1/conclusions/para_1"]
     assert closing.text.startswith("IN WITNESS WHEREOF, the undersigned plenipotentiaries")
