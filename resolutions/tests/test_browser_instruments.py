@@ -97,3 +97,26 @@ def test_on_a_phone_the_contents_fold_above_the_text(live_server, archive, tmp_p
         assert browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
     finally:
         browser.quit()
+
+
+def test_instrument_pages_pass_axe_and_reflow_at_320_px(live_server, archive):
+    from bench.a11y import run as a11y
+
+    if a11y.missing_tools() is not None:
+        pytest.skip(f"accessibility check: {a11y.missing_tools()}")
+    pages = {
+        "/A/RES/79/243/en/": "en",
+        "/A/RES/79/243/en/annex_1/art_2": "en",
+        "/A/RES/79/243/en/annex_1/art_5/para_2": "en",
+        "/A/RES/217(III)/zh/art_12": "zh-Hans",
+    }
+    browser = a11y.make_driver()
+    browser.set_script_timeout(600)  # axe over the 500 paragraphs of 79/243 takes a while on a busy machine
+    try:
+        audits = {path: a11y.audit(browser, live_server.url + path) for path in pages}
+    finally:
+        browser.quit()
+    report = "\n".join(line for page in audits.values() for line in a11y.describe(page))
+    assert {path: [v["id"] for v in page.failing] for path, page in audits.items()} == {path: [] for path in pages}, report
+    assert {path: page.lang_problems for path, page in audits.items()} == {path: [] for path in pages}, report
+    assert {path: page.overflow["scrollWidth"] for path, page in audits.items()} == {path: 320 for path in pages}, report

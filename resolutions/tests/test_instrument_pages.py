@@ -155,7 +155,7 @@ def test_an_article_page_lists_the_paragraphs_that_cite_it(client, udhr):
     ingest("A_RES_79_243.txt")  # cites no article of the Declaration
     page = client.get("/A/RES/217(III)/zh/art_12").content.decode()
     cited = page[page.index('id="cited-by-heading"') :]
-    assert re.findall(r'<a class="citing" href="([^"]+)">([^<]+)</a>', cited) == [
+    assert re.findall(r'<a class="citing" href="([^"]+)" lang="en">([^<]+)</a>', cited) == [
         ("/A/RES/79/175/en/pp9", "A/RES/79/175 · preambular paragraph 9"),
         ("/A/RES/79/175/en/op1", "A/RES/79/175 · operative paragraph 1"),
     ]

@@ -233,7 +233,7 @@ def test_reference_to_a_held_resolution_links_to_it_and_the_cited_one_lists_it_u
 
     page = client.get("/A/RES/78/190/en/").content.decode()
     cited_by = re.search(r'<section class="cited-by-section".*?</section>', page, re.DOTALL).group(0)
-    assert 'href="/A/RES/79/160/en/op3">A/RES/79/160 · operative paragraph 3</a>' in cited_by
+    assert 'href="/A/RES/79/160/en/op3" lang="en">A/RES/79/160 · operative paragraph 3</a>' in cited_by
     assert (
         '<p class="citing-text" lang="en"><strong class="opening">Takes note</strong>'
         "…with the request contained in its <mark>resolution 78/190</mark>;</p>"
