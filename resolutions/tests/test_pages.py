@@ -239,7 +239,7 @@ def test_reference_to_a_held_resolution_links_to_it_and_the_cited_one_lists_it_u
         "…with the request contained in its <mark>resolution 78/190</mark>;</p>"
     ) in cited_by
     # The list form of the preamble ("… 77/204 of 15 December 2022 and 78/190 of …") is a citation too.
-    assert 'href="/A/RES/79/160/en/pp2">A/RES/79/160 · preambular paragraph 2</a>' in cited_by
+    assert 'href="/A/RES/79/160/en/pp2" lang="en">A/RES/79/160 · preambular paragraph 2</a>' in cited_by
     assert '<strong class="opening">Recalling</strong>' in cited_by
     assert "<mark>78/190</mark> of 19 December 2023 on this issue" in cited_by
     assert cited_by.index("/A/RES/79/160/en/pp2") < cited_by.index("/A/RES/79/160/en/op3")
