@@ -240,3 +240,11 @@ def test_the_akoma_ntoso_export_of_the_declaration_has_its_articles_in_the_main_
     assert article_29.findtext(f"{AKN}num") == "第二十九条"
     assert [p.get("eId") for p in article_29.findall(f"{AKN}paragraph")] == ["art_29__para_1", "art_29__para_2", "art_29__para_3"]
     assert len(next(root.iter(f"{AKN}preamble")).findall(f"{AKN}container")) == 8
+
+
+def test_search_results_name_an_article_paragraph_as_the_reading_page_does(client, search_index):
+    ingest("A_RES_79_243.txt")
+    response = client.get("/api/search", {"q": '"shall entitle a State Party to undertake in the territory"'})
+    [hit] = response.json()["results"]
+    assert (hit["eid"], hit["label"]) == ("annex_1/art_5/para_2", "article 5 (2)")
+    assert hit["url"].endswith("/A/RES/79/243/en/annex_1/art_5/para_2")
