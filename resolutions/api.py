@@ -2,8 +2,8 @@
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_safe
 
-from .instrument_views import article_citation_urls
 from .models import ArticleCitation, Language, Resolution
+from .reading import article_citation_urls
 
 
 def resolution_as_json(resolution: Resolution, request: HttpRequest) -> dict:

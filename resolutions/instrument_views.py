@@ -1,5 +1,6 @@
 """Instruments in the reading pages: an annex or declaration laid out by its divisions with a table of contents,
-an article's own page, the links of article citations, and the paragraphs that cite an article."""
+and a division's own page (an article with its paragraphs, where it sits, how to cite it, who cites it). The
+links of article citations and the list of paragraphs citing an article are reading logic: resolutions.reading."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ from dataclasses import dataclass, field
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 
 from .models import (
     DIVISION_KIND_NAMES_ZH,
@@ -17,17 +17,15 @@ from .models import (
     DivisionKind,
     Paragraph,
     Resolution,
-    official_document_url,
 )
-from .parsing.article_citations import instruments
-from .templatetags.reading import Link, chinese_number, instrument_of
+from .reading import (
+    article_cited_by,
+    chinese_number,
+    citation_en,
+    citation_zh,
+    instrument_of,
+)
 
-HTML_LANG = {"zh": "zh-Hans", "en": "en"}
-# Divisions listed in a table of contents; a preamble and closing words are listed by their name.
-CONTENTS_KINDS = {
-    DivisionKind.ANNEX, DivisionKind.PART, DivisionKind.CHAPTER, DivisionKind.SECTION, DivisionKind.PREAMBLE,
-    DivisionKind.ARTICLE, DivisionKind.CONCLUSIONS,
-}
 # A document gets a table of contents when it has at least this many divisions.
 CONTENTS_FROM = 4
 
@@ -86,8 +84,6 @@ def division_label(division: Division, language: str) -> str:
 def division_citation(resolution: Resolution, division: Division, language: str) -> str:
     """《联合国打击网络犯罪公约》第 5 条 / article 5 of the United Nations Convention against Cybercrime, annexed to
     General Assembly resolution 79/243; 《世界人权宣言》第十九条 / article 19 of the Universal Declaration of Human Rights."""
-    from .templatetags.reading import citation_en, citation_zh
-
     label = division_label(division, language)
     instrument, _ = instrument_of(resolution, division.eid)
     if language == "zh":
@@ -153,123 +149,6 @@ def reading_context(resolution: Resolution, paragraphs: list[Paragraph]) -> dict
     }
 
 
-# --- Article citations in the text ---------------------------------------------------------------------------
-
-
-def article_citation_urls(citations: list[ArticleCitation], language: str) -> dict[int, str]:
-    """Where each citation leads: the article (or its paragraph) when held, else the UN document system, else
-    the instrument's own page (the Charter). Two more queries for a whole page."""
-    held = {c.target_id for c in citations if c.target_id}
-    targets = {d.pk: d for d in Division.objects.filter(pk__in=held).select_related("resolution")}
-    wanted = {(c.target_id, f"{targets[c.target_id].eid}/para_{c.article_paragraph}") for c in citations
-              if c.target_id in targets and c.article_paragraph}
-    existing = set()
-    if wanted:
-        existing = set(
-            Paragraph.objects.filter(
-                resolution_id__in={targets[t].resolution_id for t, _ in wanted}, eid__in={eid for _, eid in wanted}
-            ).values_list("resolution_id", "eid")
-        )
-    table = instruments()
-    urls = {}
-    for citation in citations:
-        target = targets.get(citation.target_id)
-        if target is not None:
-            eid = f"{target.eid}/para_{citation.article_paragraph}"
-            if citation.article_paragraph and (target.resolution_id, eid) in existing:
-                urls[citation.pk] = reverse(
-                    "paragraph-detail",
-                    kwargs={"symbol": target.resolution.symbol, "language": target.resolution.language, "eid": eid},
-                )
-            else:
-                urls[citation.pk] = target.get_absolute_url()
-        elif citation.target_symbol:
-            urls[citation.pk] = official_document_url(citation.target_symbol, language)
-        else:
-            instrument = table.get(citation.instrument)
-            urls[citation.pk] = (instrument.url_zh if language == "zh" else instrument.url_en) if instrument else ""
-    return urls
-
-
-def citation_title(citation: ArticleCitation) -> str:
-    """The tooltip of a citation's link: 《世界人权宣言》第 19 条 · Universal Declaration of Human Rights, article 19."""
-    instrument = instruments().get(citation.instrument)
-    where = f"第 {citation.article} 条"
-    if citation.article_paragraph:
-        where += f"第 {citation.article_paragraph} 款"
-    there = f"article {citation.article}" + (f" ({citation.article_paragraph})" if citation.article_paragraph else "")
-    if instrument is None:
-        return f"{where} · {there}"
-    held = "" if citation.target_id else " · 联合国正式文件系统 UN Official Document System"
-    return f"《{instrument.title_zh}》{where} · {instrument.title_en}, {there}{held}"
-
-
-def add_article_citation_links(paragraphs: list[Paragraph], footnotes: list, language: str) -> None:
-    """Put a link on the words of every article citation, beside the paragraph's other links.
-
-    The articles of a range ("articles 19 to 22") share the words of its last number: those words lead to the
-    last article."""
-    citations = list(
-        ArticleCitation.objects.filter(paragraph__in=[p.pk for p in paragraphs]).order_by("paragraph", "start", "-article")
-    )
-    if not citations:
-        return
-    urls = article_citation_urls(citations, language)
-    by_span: dict[tuple, ArticleCitation] = {}
-    for citation in citations:
-        key = (citation.paragraph_id, citation.footnote_id, citation.start, citation.end)
-        if key not in by_span:
-            by_span[key] = citation
-    footnote_by_pk = {f.pk: f for f in footnotes}
-    paragraph_by_pk = {p.pk: p for p in paragraphs}
-    for (paragraph_pk, footnote_pk, start, end), citation in by_span.items():
-        link = Link(start, end, urls[citation.pk], citation_title(citation), external=citation.target_id is None)
-        holder = footnote_by_pk.get(footnote_pk) if footnote_pk else paragraph_by_pk.get(paragraph_pk)
-        if holder is not None and urls[citation.pk]:
-            holder.links = [*getattr(holder, "links", []), link]
-
-
-# --- Who cites an article ------------------------------------------------------------------------------------
-
-
-def cited_by(resolution: Resolution, eid: str, *, paragraph_number: int | None = None) -> tuple[list[dict], list[dict]]:
-    """Paragraphs citing the article `eid` of `resolution` (any language version of it): (from other resolutions,
-    from its own text), one per citing paragraph, the citing resolution in the page's language when held in
-    several. With `paragraph_number`, only citations naming that paragraph of the article."""
-    citing = (
-        ArticleCitation.objects.filter(target_symbol=resolution.symbol, target_eid=eid)
-        .select_related("paragraph__resolution", "footnote")
-        .order_by("paragraph__resolution__adopted_on", "paragraph__resolution__symbol", "paragraph__position", "start")
-    )
-    if paragraph_number is not None:
-        citing = citing.filter(article_paragraph=paragraph_number)
-    chosen: dict[tuple[str, str], dict] = {}
-    for citation in citing:
-        paragraph = citation.paragraph
-        citer = paragraph.resolution
-        key = (citer.symbol, paragraph.eid)
-        entry = chosen.get(key)
-        if entry is not None and (entry["resolution"].pk == citer.pk or entry["resolution"].language == resolution.language
-                                  or citer.language != resolution.language):
-            continue
-        in_footnote = citation.footnote is not None
-        chosen[key] = {
-            "resolution": citer,
-            "paragraph": paragraph,
-            "html_lang": HTML_LANG.get(citer.language, citer.language),
-            "opening_text": paragraph.text,
-            "context_text": citation.footnote.text if in_footnote else paragraph.text,
-            "start": citation.start,
-            "end": citation.end,
-            "in_footnote": in_footnote,
-        }
-    others = [c for c in chosen.values() if c["resolution"].symbol != resolution.symbol]
-    own = [c for c in chosen.values() if c["resolution"].symbol == resolution.symbol]
-    others.sort(key=lambda c: (c["resolution"].adopted_on is not None, c["resolution"].adopted_on, c["resolution"].symbol), reverse=True)
-    own.sort(key=lambda c: c["paragraph"].position)
-    return others, own
-
-
 # --- A division's page ---------------------------------------------------------------------------------------
 
 
@@ -293,7 +172,7 @@ def division_detail(request: HttpRequest, resolution: Resolution, division: Divi
     for e in inside:
         e.division.names = division_names(e.division)
     structure = reading_context(resolution, paragraphs)["structure"] if division.kind != DivisionKind.ARTICLE else []
-    others, own = cited_by(resolution, division.eid) if division.kind == DivisionKind.ARTICLE else ([], [])
+    others, own = article_cited_by(resolution, division.eid) if division.kind == DivisionKind.ARTICLE else ([], [])
     division.names = division_names(division)
     for ancestor in chain:
         ancestor.names = division_names(ancestor)

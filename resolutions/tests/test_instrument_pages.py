@@ -12,12 +12,7 @@ from django.utils.html import strip_tags
 
 from resolutions.models import Paragraph, Resolution
 from resolutions.services import ingest_resolution
-from resolutions.templatetags.reading import (
-    citation_en,
-    citation_zh,
-    paragraph_label_en,
-    paragraph_label_zh,
-)
+from resolutions.reading import citation_en, citation_zh, paragraph_label_en, paragraph_label_zh
 from resolutions.tests.conftest import DATA
 
 pytestmark = pytest.mark.django_db
