@@ -172,7 +172,8 @@ def division_detail(request: HttpRequest, resolution: Resolution, division: Divi
     for e in inside:
         e.division.names = division_names(e.division)
     structure = reading_context(resolution, paragraphs)["structure"] if division.kind != DivisionKind.ARTICLE else []
-    others, own = article_cited_by(resolution, division.eid) if division.kind == DivisionKind.ARTICLE else ([], [])
+    cited = division.kind in (DivisionKind.ARTICLE, DivisionKind.ANNEX)  # an annex: the instrument named whole
+    others, own = article_cited_by(resolution, division.eid) if cited else ([], [])
     division.names = division_names(division)
     for ancestor in chain:
         ancestor.names = division_names(ancestor)

@@ -464,7 +464,8 @@ def add_article_citation_links(paragraphs: list[Paragraph], footnotes: list, lan
     The articles of a range ("articles 19 to 22") share the words of its last number: those words lead to the
     last article."""
     citations = list(
-        ArticleCitation.objects.filter(paragraph__in=[p.pk for p in paragraphs]).order_by("paragraph", "start", "-article")
+        ArticleCitation.objects.filter(paragraph__in=[p.pk for p in paragraphs], article__gt=0)
+        .order_by("paragraph", "start", "-article")
     )
     if not citations:
         return

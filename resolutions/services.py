@@ -459,7 +459,8 @@ def link_article_citations(resolution: Resolution) -> int:
             linked += 1
     # Citations that waited for this resolution, or that point at another language of it.
     incoming = ArticleCitation.objects.filter(target_symbol=resolution.symbol).exclude(paragraph__resolution=resolution)
-    for eid, pk in resolution.divisions.filter(kind=DivisionKind.ARTICLE).values_list("eid", "pk"):
+    cited = resolution.divisions.filter(kind__in=(DivisionKind.ARTICLE, DivisionKind.ANNEX))  # an annex: named whole
+    for eid, pk in cited.values_list("eid", "pk"):
         waiting = incoming.filter(target_eid=eid)
         linked += waiting.filter(paragraph__resolution__language=resolution.language).exclude(target_id=pk).update(target=pk)
         linked += waiting.filter(target__isnull=True).update(target=pk)

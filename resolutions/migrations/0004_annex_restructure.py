@@ -219,7 +219,7 @@ def _link_article_citations(apps) -> None:
     ArticleCitation = apps.get_model("resolutions", "ArticleCitation")
     Division = apps.get_model("resolutions", "Division")
     held = {}
-    for division in Division.objects.filter(kind="article").select_related("resolution"):
+    for division in Division.objects.filter(kind__in=("article", "annex")).select_related("resolution"):
         held.setdefault((division.resolution.symbol, division.eid), []).append(division)
     for citation in ArticleCitation.objects.select_related("paragraph__resolution").exclude(target_symbol=""):
         found = held.get((citation.target_symbol, citation.target_eid), [])

@@ -52,7 +52,10 @@ class Instrument:
         return self.title_zh if language == "zh" else self.title_en
 
     def article_eid(self, article: int) -> str:
-        """The article's address in the adopting resolution: art_19, annex_1/art_5."""
+        """The article's address in the adopting resolution: art_19, annex_1/art_5; article 0, the instrument
+        as a whole: its annex (annex_1), or "" when it is the resolution itself."""
+        if article == 0:
+            return self.articles_at.rstrip("/")
         return f"{self.articles_at}art_{article}"
 
 
@@ -194,6 +197,19 @@ class CitationContext:
         if key is None and self.own is not None:
             return self.own.key, ""
         return (key, "") if key else None
+
+
+def find_instrument_names(text: str, language: str, *, besides: tuple[ParsedArticleCitation, ...] = ()):
+    """The instruments `text` names by title, short title or acronym outside the citations of their articles
+    `besides`: ("the Convention against Torture", without an article) as citations of article 0, the
+    instrument as a whole, so that a paragraph's instruments are all stored."""
+    pattern, by_name = _names(language)
+    taken = [(c.start, c.end) for c in besides]
+    return tuple(
+        ParsedArticleCitation(by_name[match["name"]], 0, start=match.start(), end=match.end())
+        for match in pattern.finditer(text)
+        if not any(a <= match.start() < b or a < match.end() <= b for a, b in taken)
+    )
 
 
 def find_article_citations(text: str, context: CitationContext) -> tuple[ParsedArticleCitation, ...]:
@@ -341,8 +357,15 @@ def _citations_zh(listed: str, base: int, start: int, key: str, within: str) -> 
 
 # -- the stage -------------------------------------------------------------------------------------
 
+def _articles_and_names(text: str, context: CitationContext) -> tuple[ParsedArticleCitation, ...]:
+    articles = find_article_citations(text, context)
+    named = find_instrument_names(text, context.language, besides=articles)
+    return tuple(sorted(articles + named, key=lambda c: (c.start, c.article)))
+
+
 def cite_articles(parsed: ParsedResolution) -> ParsedResolution:
-    """`parsed` with every paragraph's and footnote's article citations found, in document order, so that
+    """`parsed` with every paragraph's and footnote's article citations found (and the instruments it names
+    without an article, as article 0), in document order, so that
     "the Convention" means the convention named last (the title counts: 79/243's operative paragraphs cite
     "article 56 of the Convention" it adopts), and "this Convention" inside an annex the annex itself."""
     context = CitationContext(parsed.language)
@@ -364,10 +387,10 @@ def cite_articles(parsed: ParsedResolution) -> ParsedResolution:
             context.within = "" if own is not None else annex.eid + "/"
         else:
             context.own, context.within = declaration_itself, ""
-        citations = find_article_citations(paragraph.text, context)
+        citations = _articles_and_names(paragraph.text, context)
         for marker in paragraph.footnotes:
             if marker.number in footnote_texts and marker.number not in footnote_citations:
-                footnote_citations[marker.number] = find_article_citations(footnote_texts[marker.number], context)
+                footnote_citations[marker.number] = _articles_and_names(footnote_texts[marker.number], context)
         paragraphs.append(dataclasses.replace(paragraph, article_citations=citations) if citations else paragraph)
     footnotes = tuple(
         dataclasses.replace(f, article_citations=footnote_citations[f.number]) if footnote_citations.get(f.number) else f

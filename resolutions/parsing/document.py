@@ -111,7 +111,8 @@ class ParsedArticleCitation:
     """An article of an instrument cited in a paragraph or footnote: "article 19 of the Universal Declaration",
     "《禁止酷刑公约》第 2 条第 1 款", "articles 2 and 17 of the Covenant" (one citation per article).
 
-    `instrument` is the key of the instrument in resolutions/data/instruments.toml ("udhr", "cat");
+    `instrument` is the key of the instrument in resolutions/data/instruments.toml ("udhr", "cat"); `article`
+    0 means the instrument named as a whole ("Reaffirming the Convention against Torture");
     `paragraph` and `item` narrow the citation ("article 5, paragraph 2" -> 2; "article 4 (a)" -> "a");
     `start`/`end` are offsets of the cited words in the clean text they were found in. `within` is set
     instead of `instrument` when the text cites its own articles and is no instrument of the table

@@ -122,8 +122,18 @@ def test_chinese_citations_name_instrument_article_paragraph_and_item(text, expe
 
 def test_the_chinese_torture_resolution_cites_the_convention_by_title_then_as_its_convention():
     parsed = parse_resolution((DATA / "A_RES_67_161.txt").read_text(encoding="utf-8"))
-    found = {p.eid: [(c.instrument, c.article, p.text[c.start : c.end]) for c in p.article_citations]
-             for p in parsed.paragraphs if p.article_citations}
+    found = {p.eid: [(c.instrument, c.article, p.text[c.start : c.end]) for c in p.article_citations if c.article]
+             for p in parsed.paragraphs if any(c.article for c in p.article_citations)}
+    named = {p.eid: [(c.instrument, p.text[c.start : c.end]) for c in p.article_citations if not c.article]
+             for p in parsed.paragraphs if any(not c.article for c in p.article_citations)}
+    # Instruments named without an article are kept too (article 0: the instrument as a whole).
+    assert named == {
+        "pp7": [("cat", "《禁止酷刑和其他残忍、不人道或有辱人格的待遇或处罚公约》")],
+        "pp8": [("ced", "《保护所有人免遭强迫失踪国际公约》")],
+        "op3": [("opcat", "《禁止酷刑和其他残忍、不人道或有辱人格的待遇或处罚公约任择议定书》")],
+        "op13": [("crpd", "《残疾人权利公约》")],
+        "op20": [("cat", "《禁止酷刑和其他残忍、不人道或有辱人格的待遇或处罚公约》")],
+    }
     assert found == {
         "pp4": [("cat", 1, "《禁止酷刑和其他残忍、不人道或有辱人格的待遇或处罚公约》第 1 条")],
         "pp5": [("cat", 1, "《公约》第 1 条")],

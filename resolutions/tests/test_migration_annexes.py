@@ -94,7 +94,7 @@ def test_an_old_archive_gets_its_annexes_and_articles_and_keeps_its_old_addresse
     footnote = apps.get_model("resolutions", "Footnote").objects.get(resolution_id=convention.pk, number=1)
     assert footnote.paragraph.eid == "annex_1/conclusions/para_1"
     # Article citations of every resolution, linked to the articles now held.
-    udhr_12 = ArticleCitation.objects.filter(paragraph__resolution_id=citing.pk, instrument="udhr").order_by("paragraph__position")
+    udhr_12 = ArticleCitation.objects.filter(paragraph__resolution_id=citing.pk, instrument="udhr", article__gt=0).order_by("paragraph__position")
     assert [(c.paragraph.eid, c.target_eid, c.target.resolution_id) for c in udhr_12] == [
         ("pp9", "art_12", declaration.pk), ("op1", "art_12", declaration.pk)
     ]
