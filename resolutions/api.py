@@ -1,17 +1,20 @@
-"""JSON views: a resolution with its paragraphs, footnotes and references."""
+"""JSON views: a resolution with its paragraphs, footnotes and references, and how its language versions align."""
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_safe
 
 from .models import ArticleCitation, Language, Resolution
-from .reading import article_citation_urls
+from .reading import article_citation_urls, describe_mismatch, siblings_of, versions_of
 
 
 def resolution_as_json(resolution: Resolution, request: HttpRequest) -> dict:
-    paragraphs = (
+    paragraphs = list(
         resolution.paragraphs.prefetch_related("footnotes", "references__target")
         .select_related("division")
         .order_by("position")
     )
+    siblings = siblings_of(paragraphs)
+    work = resolution.work
+    versions = versions_of(resolution)
     divisions = list(resolution.divisions.select_related("parent"))
     citations = list(ArticleCitation.objects.filter(paragraph__resolution=resolution).order_by("paragraph", "start"))
     citation_urls = article_citation_urls(citations, resolution.language)
@@ -33,7 +36,20 @@ def resolution_as_json(resolution: Resolution, request: HttpRequest) -> dict:
     return {
         "symbol": resolution.symbol,
         "language": resolution.language,
-        "languages": sorted(Resolution.objects.filter(symbol=resolution.symbol).values_list("language", flat=True)),
+        "languages": sorted(version.language for version in versions),
+        "work": {
+            "symbol": work.symbol,
+            "url": request.build_absolute_uri(work.get_absolute_url()),
+            "versions": {
+                version.language: request.build_absolute_uri(version.get_absolute_url()) for version in versions
+            },
+            # aligned: every paragraph paired; mismatched: see mismatches; single: one language held.
+            "alignment": work.alignment,
+            "mismatches": [
+                {**mismatch, "description": dict(zip(("zh", "en"), describe_mismatch(mismatch)))}
+                for mismatch in work.mismatches
+            ],
+        },
         "body": resolution.body,
         "body_name": resolution.get_body_display(),
         "session": resolution.session,
@@ -78,6 +94,11 @@ def resolution_as_json(resolution: Resolution, request: HttpRequest) -> dict:
                 "article": p.division.eid if p.division and p.division.kind == "article" else None,
                 "text": p.text,
                 "url": request.build_absolute_uri(p.get_absolute_url()),
+                # The same paragraph in the other language versions, as aligned: {"en": {"eid", "url"}}.
+                "siblings": {
+                    s.resolution.language: {"eid": s.eid, "url": request.build_absolute_uri(s.get_absolute_url())}
+                    for s in siblings.get(p.pk, [])
+                },
                 "footnotes": [{"number": f.number, "text": f.text} for f in p.footnotes.all()],
                 "references": [
                     {
@@ -101,11 +122,14 @@ def resolution_detail(request: HttpRequest, symbol: str) -> JsonResponse:
     symbol = symbol.strip("/")
     language = request.GET.get("lang", "")
     if language and language not in Language.values:
-        return JsonResponse({"error": f"unknown language {language!r}; use zh or en"}, status=400)
+        return JsonResponse(
+            {"error": f"unknown language {language!r}; use one of {', '.join(Language.values)}"}, status=400
+        )
     versions = Resolution.objects.by_symbol(symbol)
     if language:
         versions = versions.filter(language=language)
-    resolution = versions.order_by("-language").first()  # zh before en when no language is asked for
+    held = sorted(versions, key=lambda v: Language.values.index(v.language) if v.language in Language.values else 99)
+    resolution = held[0] if held else None  # zh before en … when no language is asked for
     if resolution is None:
         return JsonResponse({"error": f"no resolution {symbol!r} in the archive", "symbol": symbol}, status=404)
     return JsonResponse(resolution_as_json(resolution, request), json_dumps_params={"ensure_ascii": False})

@@ -12,8 +12,19 @@ from .parsing import Kind as ParsedKind
 
 
 class Language(models.TextChoices):
+    """The six official languages of the UN, by the codes its document system uses (l=zh …)."""
+
     CHINESE = "zh", "中文"
     ENGLISH = "en", "English"
+    FRENCH = "fr", "Français"
+    SPANISH = "es", "Español"
+    RUSSIAN = "ru", "Русский"
+    ARABIC = "ar", "العربية"
+
+
+# How each language is named in Chinese running text (档案没有 … 的英文本) and in HTML lang attributes.
+LANGUAGE_NAMES_ZH = {"zh": "中文", "en": "英文", "fr": "法文", "es": "西班牙文", "ru": "俄文", "ar": "阿拉伯文"}
+HTML_LANGUAGE_TAGS = {"zh": "zh-Hans", "en": "en", "fr": "fr", "es": "es", "ru": "ru", "ar": "ar"}
 
 
 class Body(models.TextChoices):
@@ -75,6 +86,42 @@ DIVISION_KIND_NAMES_ZH = {
 }
 
 
+class Alignment(models.TextChoices):
+    SINGLE = "single", "one language held"
+    ALIGNED = "aligned", "every paragraph paired"
+    MISMATCHED = "mismatched", "numbering differs: some paragraphs not paired"
+
+
+class Work(models.Model):
+    """One resolution as adopted, whatever its languages: its symbol, and how its language versions align.
+
+    Each `Resolution` is one language version of a work. The alignment (which paragraphs of one version are
+    the same paragraphs of another) is worked out by services.align_versions whenever a version is ingested,
+    edited or deleted: paired paragraphs are linked as `Paragraph.siblings`, and every difference in counts or
+    numbering is kept in `mismatches` for curators, instead of pairing the wrong paragraphs.
+    """
+
+    symbol = models.CharField(max_length=64, unique=True, help_text="UN document symbol, e.g. A/RES/67/161")
+    alignment = models.CharField(max_length=16, choices=Alignment.choices, default=Alignment.SINGLE)
+    mismatches = models.JSONField(
+        default=list, blank=True, help_text="Where the versions' paragraphs differ (see resolutions.alignment)"
+    )
+    metadata_differences = models.JSONField(
+        default=list, blank=True, help_text="Facts of the work on which the versions disagree (date, session …)"
+    )
+    aligned_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["symbol"]
+
+    def __str__(self) -> str:
+        return self.symbol
+
+    def get_absolute_url(self) -> str:
+        return reverse("resolution-any-language", kwargs={"symbol": self.symbol})
+
+
 class ResolutionQuerySet(models.QuerySet):
     def by_body(self, body: str) -> ResolutionQuerySet:
         return self.filter(body=body)
@@ -84,6 +131,9 @@ class ResolutionQuerySet(models.QuerySet):
 
 
 class Resolution(models.Model):
+    """One language version of a resolution (symbol + language); its `work` holds all the versions."""
+
+    work = models.ForeignKey(Work, on_delete=models.PROTECT, related_name="versions", editable=False)
     symbol = models.CharField(max_length=64, db_index=True, help_text="UN document symbol, e.g. A/RES/67/161")
     language = models.CharField(max_length=2, choices=Language.choices)
     body = models.CharField(max_length=8, choices=Body.choices)
@@ -108,6 +158,7 @@ class Resolution(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ResolutionQuerySet.as_manager()
+    moved_from_work_id: int | None = None  # set by save() when an edited symbol moves the version to another work
 
     class Meta:
         ordering = ["-adopted_on", "symbol", "language"]
@@ -117,8 +168,19 @@ class Resolution(models.Model):
     def __str__(self) -> str:
         return f"{self.symbol} ({self.language})"
 
+    def save(self, *args, **kwargs) -> None:
+        # A version always belongs to the work of its symbol, however it was made (service, admin, a test).
+        if self.work_id is None or self.work.symbol != self.symbol:
+            self.moved_from_work_id = self.work_id
+            self.work, _ = Work.objects.get_or_create(symbol=self.symbol)
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("resolution-detail", kwargs={"symbol": self.symbol, "language": self.language})
+
+    @property
+    def html_lang(self) -> str:
+        return HTML_LANGUAGE_TAGS.get(self.language, self.language)
 
     @property
     def body_name_zh(self) -> str:
@@ -179,6 +241,8 @@ class Paragraph(models.Model):
         help_text="The innermost article, section, preamble or annex it sits in",
     )
     num = models.CharField(max_length=16, blank=True, help_text="Its number as printed in an article: 2., (a), (ii)")
+    # The same paragraph in the work's other language versions, as services.align_versions paired them.
+    siblings = models.ManyToManyField("self", symmetrical=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["resolution", "position"]
@@ -305,7 +369,7 @@ class ArticleCitation(models.Model):
         return f"{self.paragraph} -> {self.target_symbol or self.instrument} {self.target_eid}"
 
 
-ODS_LANGUAGES = {"zh": "C", "en": "E"}
+ODS_LANGUAGES = {"ar": "A", "zh": "C", "en": "E", "fr": "F", "ru": "R", "es": "S"}
 
 
 def official_document_url(symbol: str, language: str) -> str:
@@ -328,6 +392,31 @@ class SourceFile(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+
+class FetchRecord(models.Model):
+    """What the UN document system gave when `fetch` last took a version: lets the next run skip it, or ask
+    only whether it changed (ETag, Last-Modified), instead of downloading it again."""
+
+    symbol = models.CharField(max_length=64)
+    language = models.CharField(max_length=2, choices=Language.choices)
+    url = models.CharField(max_length=500, help_text="The address asked for")
+    etag = models.CharField(max_length=255, blank=True)
+    last_modified = models.CharField(max_length=64, blank=True)
+    sha256 = models.CharField(max_length=64, help_text="Checksum of the PDF as fetched")
+    size = models.PositiveBigIntegerField()
+    fetched_at = models.DateTimeField()
+    checked_at = models.DateTimeField(help_text="The last time the document system was asked")
+    resolution = models.ForeignKey(
+        Resolution, on_delete=models.SET_NULL, null=True, blank=True, related_name="fetch_records"
+    )
+
+    class Meta:
+        ordering = ["symbol", "language"]
+        constraints = [models.UniqueConstraint(fields=["symbol", "language"], name="unique_fetch_symbol_language")]
+
+    def __str__(self) -> str:
+        return f"{self.symbol} ({self.language}) fetched {self.fetched_at:%Y-%m-%d}"
 
 
 class Revision(models.Model):

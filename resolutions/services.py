@@ -10,18 +10,22 @@ from typing import Any
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
+from django.utils import timezone
 
+from . import alignment
 from .models import (
     ArticleCitation,
     Division,
     Footnote,
     FormerEid,
+    Language,
     Paragraph,
     Reference,
     Resolution,
     Revision,
     SourceFile,
+    Work,
 )
 from .parsing import (
     DivisionKind,
@@ -118,6 +122,7 @@ def _store(parsed: ParsedResolution, *, source: bytes, filename: str, checksum: 
     link_references(resolution)
     link_article_citations(resolution)
     _keep_source(resolution, source=source, filename=filename, checksum=checksum, user=user)
+    align_versions(resolution.work)
     schedule_reindex(resolution.pk)
     return IngestResult(resolution, status, parsed.warnings)
 
@@ -236,6 +241,74 @@ def _best_target(symbol: str, language: str) -> Resolution | None:
     return candidates[0] if candidates else None
 
 
+@transaction.atomic
+def align_versions(work: Work | None) -> Work | None:
+    """Pair the paragraphs of a work's language versions again, after any version was ingested, edited or deleted.
+
+    Paired paragraphs become each other's `siblings`; what differs is kept on the work (`alignment`,
+    `mismatches`, `metadata_differences`, see resolutions.alignment). A work left without versions is deleted.
+    """
+    if work is None:
+        return None
+    given = work
+    # One alignment of a work at a time: two versions ingested at once each see the other once it is committed.
+    work = Work.objects.select_for_update().filter(pk=given.pk).first()
+    if work is None:
+        return None
+    versions = sorted(work.versions.all(), key=lambda version: LANGUAGE_ORDER.get(version.language, 99))
+    if not versions:
+        work.delete()
+        return None
+    paragraphs = list(Paragraph.objects.filter(resolution__work=work).order_by("resolution", "position"))
+    cited: dict[int, set[str]] = {}
+    for paragraph_id, symbol in Reference.objects.filter(
+        paragraph__resolution__work=work, footnote=None, is_resolution=True
+    ).values_list("paragraph_id", "target_symbol"):
+        cited.setdefault(paragraph_id, set()).add(symbol)
+    carried: dict[int, set[int]] = {}
+    for paragraph_id, number in Footnote.objects.filter(resolution__work=work, paragraph__isnull=False).values_list(
+        "paragraph_id", "number"
+    ):
+        carried.setdefault(paragraph_id, set()).add(number)
+    by_version: dict[int, list[Paragraph]] = {}
+    for paragraph in paragraphs:
+        by_version.setdefault(paragraph.resolution_id, []).append(paragraph)
+    units = {
+        version.language: [
+            alignment.Unit(p.eid, p.kind, frozenset(cited.get(p.pk, ())), frozenset(carried.get(p.pk, ())))
+            for p in by_version.get(version.pk, [])
+        ]
+        for version in versions
+    }
+    result = alignment.align_versions(units)
+
+    links = Paragraph.siblings.through
+    ids = [p.pk for p in paragraphs]
+    links.objects.filter(Q(from_paragraph_id__in=ids) | Q(to_paragraph_id__in=ids)).delete()
+    pk_of = {(version.language, p.eid): p.pk for version in versions for p in by_version.get(version.pk, [])}
+    rows = []
+    for (first, second), eids in result.pairs.items():
+        for eid in eids:
+            a, b = pk_of[(first, eid)], pk_of[(second, eid)]
+            rows += [links(from_paragraph_id=a, to_paragraph_id=b), links(from_paragraph_id=b, to_paragraph_id=a)]
+    links.objects.bulk_create(rows)
+
+    work.alignment = result.status
+    work.mismatches = list(result.mismatches)
+    work.metadata_differences = alignment.metadata_differences(
+        {version.language: {name: getattr(version, name) for name in alignment.WORK_FACTS} for version in versions}
+    )
+    work.aligned_at = timezone.now()
+    fields = ["alignment", "mismatches", "metadata_differences", "aligned_at"]
+    work.save(update_fields=fields)
+    for name in fields:  # the caller's copy (resolution.work) says the same
+        setattr(given, name, getattr(work, name))
+    return work
+
+
+LANGUAGE_ORDER = {language: index for index, language in enumerate(Language.values)}
+
+
 def _keep_source(resolution: Resolution, *, source: bytes, filename: str, checksum: str, user: Any) -> SourceFile:
     kept = SourceFile.objects.filter(sha256=checksum).first()
     if kept is None:
@@ -250,10 +323,11 @@ def _keep_source(resolution: Resolution, *, source: bytes, filename: str, checks
 @transaction.atomic
 def delete_resolution(resolution: Resolution, *, user: Any = None) -> None:
     """Remove a resolution; references to it fall back to the UN document system (or another language held)."""
-    symbol, language, pk = resolution.symbol, resolution.language, resolution.pk
+    symbol, language, pk, work = resolution.symbol, resolution.language, resolution.pk, resolution.work
     citing = list(Reference.objects.filter(target=resolution).values_list("pk", flat=True))
     SourceFile.objects.filter(resolution=resolution).update(resolution=None)
     resolution.delete()
+    align_versions(work)
     other = Resolution.objects.filter(symbol=symbol).exclude(language=language).first()
     if other is not None:
         Reference.objects.filter(pk__in=citing).update(target=other)
@@ -267,14 +341,19 @@ def record_edit(resolution: Resolution, *, user: Any = None, reason: str = "", b
     """After a curator's edit: keep the earlier text as a revision, re-derive eids, relink and reindex."""
     if before is not None and before != snapshot(resolution):
         Revision.objects.create(resolution=resolution, created_by=user, reason=reason or "edited", snapshot=before)
-    for paragraph in resolution.paragraphs.all():
-        eid = paragraph_eid(paragraph)
+    paragraphs = list(resolution.paragraphs.all())
+    places = unnumbered_places(paragraphs)
+    for paragraph in paragraphs:
+        eid = paragraph_eid(paragraph, place=places.get(paragraph.pk))
         if eid != paragraph.eid:
             paragraph.eid = eid
             paragraph.save(update_fields=["eid"])
     link_references(resolution)
     _store_article_citations(resolution, _stored_as_parsed(resolution))
     link_article_citations(resolution)
+    align_versions(resolution.work)
+    if resolution.moved_from_work_id is not None:  # its symbol was edited: the work it left changed too
+        align_versions(Work.objects.filter(pk=resolution.moved_from_work_id).first())
     schedule_reindex(resolution.pk)
 
 
@@ -479,16 +558,29 @@ def _keep_former_annex_addresses(
     return len(renamed)
 
 
-def paragraph_eid(paragraph: Paragraph) -> str:
+def unnumbered_places(paragraphs: list[Paragraph]) -> dict[int, int]:
+    """Paragraph pk -> place of each paragraph of an instrument printed without a number (number 0, no item),
+    counted within its division in document order: what its address says (art_2/para_2)."""
+    places: dict[int, int] = {}
+    counts: dict[int, int] = {}
+    for paragraph in sorted(paragraphs, key=lambda p: p.position):
+        if paragraph.division_id is not None and not paragraph.number and not paragraph.item and "/para_" in paragraph.eid:
+            counts[paragraph.division_id] = counts.get(paragraph.division_id, 0) + 1
+            places[paragraph.pk] = counts[paragraph.division_id]
+    return places
+
+
+def paragraph_eid(paragraph: Paragraph, *, place: int | None = None) -> str:
     """The eid a paragraph's kind, number and item give it (op3(a)); in an instrument, its structural address
-    with the number and item a curator may have corrected (annex_1/art_5/para_2, …/para_1/subpara_e/point_ii)."""
+    with the number and item a curator may have corrected (annex_1/art_5/para_2, …/para_1/subpara_e/point_ii).
+    A paragraph printed without a number (number 0) is addressed by its `place` (see unnumbered_places)."""
     if paragraph.division_id is None or "/" not in paragraph.eid:
         return element_id(paragraph.kind, paragraph.number, paragraph.item)
     steps = paragraph.eid.split("/")
     at = next((i for i, step in enumerate(steps) if step.startswith(("para_", "intro", "formula_"))), len(steps))
     own = steps[at] if at < len(steps) else f"para_{paragraph.number}"
-    if own.startswith("para_") and paragraph.number:  # a printed number; unnumbered ones keep their place
-        own = f"para_{paragraph.number}"
+    if own.startswith("para_") and (paragraph.number or place):
+        own = f"para_{paragraph.number or place}"
     letter, _, point = paragraph.item.partition("(")  # "e(ii)": subparagraph (e), its point (ii)
     tail = ([f"subpara_{letter}"] if letter else []) + ([f"point_{point.rstrip(')')}"] if point else [])
     return "/".join(steps[:at] + [own] + tail)
@@ -500,6 +592,7 @@ __all__ = [
     "UNCHANGED",
     "IngestResult",
     "ParseError",
+    "align_versions",
     "delete_resolution",
     "ingest_resolution",
     "link_article_citations",

@@ -12,9 +12,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from . import instrument_views
+from . import instrument_views, versions_views
 from .converters import PLAIN_EID, STRUCTURAL_EID
 from .models import (
+    LANGUAGE_NAMES_ZH,
     Body,
     Language,
     Paragraph,
@@ -26,25 +27,30 @@ from .models import (
 )
 from .reading import (
     HTML_LANG,
+    alignment_notice,
     article_cited_by,
+    attach_siblings,
     citation_en,
     citation_zh,
     cited_by,
     citing,
+    paragraph_neighbourhood,
     paragraph_url,
     prepare_text,
     series_key,
     session_key,
+    siblings_of,
+    versions_of,
 )
 
 PER_PAGE = 50
 LANGUAGE_NAMES = dict(Language.choices)
-LANGUAGE_NAMES_IN_ZH = {"zh": "中文", "en": "英文"}
+LANGUAGE_CODES = "|".join(Language.values)  # zh|en|fr|es|ru|ar
 # /browse/ga/67/: bodies by a short lower-case name in URLs.
 BODY_SLUGS = {value.lower(): value for value in Body.values}
 SLUG_RE = re.compile(r"^(?P<prefix>pp|op|annex)(?P<number>\d+)(?P<item>[a-z]{0,3})$")
 TAIL_RE = re.compile(
-    rf"^(?P<symbol>.+?)(?:/(?P<language>zh|en))?(?:/(?P<slug>{PLAIN_EID}|{STRUCTURAL_EID}))?/?$", re.IGNORECASE
+    rf"^(?P<symbol>.+?)(?:/(?P<language>{LANGUAGE_CODES}))?(?:/(?P<slug>{PLAIN_EID}|{STRUCTURAL_EID}))?/?$", re.IGNORECASE
 )
 
 
@@ -232,7 +238,7 @@ def _find(request: HttpRequest, symbol: str, language: str) -> Resolution | Http
         wanted, held = Language(language), Language(resolution.language)
         messages.info(
             request,
-            f"档案没有 {resolution.symbol} 的{LANGUAGE_NAMES_IN_ZH[wanted]}本，以下是{LANGUAGE_NAMES_IN_ZH[held]}本。"
+            f"档案没有 {resolution.symbol} 的{LANGUAGE_NAMES_ZH[wanted]}本，以下是{LANGUAGE_NAMES_ZH[held]}本。"
             f" The archive holds no {wanted.name.title()} text of {resolution.symbol};"
             f" here is the {held.name.title()} one.",
         )
@@ -253,6 +259,11 @@ def resolution_detail(request: HttpRequest, symbol: str, language: str) -> HttpR
         return resolution
     if (resolution.symbol, resolution.language) != (symbol, language):
         return redirect(resolution, permanent=resolution.language == language)
+    if "beside" in request.GET:  # two languages side by side: resolutions/versions_views.py
+        surroundings = _surroundings(request, resolution)
+        return versions_views.side_by_side(
+            request, resolution, request.GET["beside"], surroundings=surroundings, site=_site(request)
+        )
 
     paragraphs = list(resolution.paragraphs.select_related("division"))
     footnotes = list(resolution.footnotes.all())
@@ -265,6 +276,8 @@ def resolution_detail(request: HttpRequest, symbol: str, language: str) -> HttpR
     citations = cited_by(resolution)
     for paragraph in paragraphs:
         paragraph.cited_by = citing(citations, paragraph)
+    surroundings = _surroundings(request, resolution)
+    attach_siblings(paragraphs, surroundings["versions"], language=resolution.language, site=_site(request))
     context = {
         "resolution": resolution,
         "preambular": [p for p in paragraphs if p.kind == ParagraphKind.PREAMBULAR],
@@ -272,7 +285,7 @@ def resolution_detail(request: HttpRequest, symbol: str, language: str) -> HttpR
         "annex": [p for p in paragraphs if p.kind == ParagraphKind.ANNEX and p.division_id is None],
         "loose_footnotes": [f for f in footnotes if f.paragraph_id is None],
         "cited_by": citations,
-        **_surroundings(request, resolution),
+        **surroundings,
         **instrument_views.reading_context(resolution, paragraphs),
     }
     return render(request, "resolutions/resolution_detail.html", context)
@@ -281,18 +294,25 @@ def resolution_detail(request: HttpRequest, symbol: str, language: str) -> HttpR
 def _surroundings(request: HttpRequest, resolution: Resolution, paragraph: Paragraph | None = None) -> dict:
     """What every page about one resolution shows around its text: versions, series, links out, citation.
 
-    On a paragraph's page the language switch leads to the same paragraph in the other language, when held.
+    On a paragraph's page the language switch leads to the same paragraph in another language: its sibling
+    when the versions pair it, else the paragraph of the same address there (the page then says the numbering
+    differs), else that version's whole text.
     """
-    versions = list(
-        Resolution.objects.filter(symbol=resolution.symbol).only("symbol", "language").order_by("-language")
-    )
+    versions = versions_of(resolution)
+    siblings = {s.resolution_id: s for s in siblings_of([paragraph]).get(paragraph.pk, [])} if paragraph else {}
     for version in versions:
         version.switch_url = version.get_absolute_url()
-        if paragraph is not None and version.paragraphs.filter(eid=paragraph.eid).exists():
+        version.beside_url = f"{resolution.get_absolute_url()}?beside={version.language}"
+        if paragraph is not None and version.pk in siblings:
+            version.switch_url = siblings[version.pk].get_absolute_url()
+        elif paragraph is not None and version.paragraphs.filter(eid=paragraph.eid).exists():
             version.switch_url = paragraph_url(version, paragraph.slug)
+    work = resolution.work
     previous, following = _series_neighbours(resolution)
     return {
         "versions": versions,
+        "work": work,
+        "alignment_notice": alignment_notice(resolution, work),
         "html_lang": HTML_LANG.get(resolution.language, resolution.language),
         "official_url": official_document_url(resolution.symbol, resolution.language),
         "committee_report_url": official_document_url(resolution.committee_report, resolution.language),
@@ -341,14 +361,7 @@ def paragraph_detail(request: HttpRequest, symbol: str, language: str, eid: str)
             return redirect(renamed.paragraph.get_absolute_url(), permanent=True)
         return _paragraph_gone(request, resolution, eid)
     paragraph = paragraphs[index]
-    # Its neighbours, and its own lettered items when it has them (op3 shows (a), (b) …).
-    family = [p for p in paragraphs if p.kind == paragraph.kind and p.number == paragraph.number]
-    if "/" in paragraph.eid:  # in an instrument: the paragraph and its subparagraphs and points
-        family = [p for p in paragraphs if p.eid == paragraph.eid or p.eid.startswith(paragraph.eid + "/")]
-    shown = family if not paragraph.item else [paragraph]
-    previous = paragraphs[paragraphs.index(shown[0]) - 1] if paragraphs.index(shown[0]) > 0 else None
-    after = paragraphs.index(shown[-1]) + 1
-    following = paragraphs[after] if after < len(paragraphs) else None
+    previous, shown, following = paragraph_neighbourhood(paragraphs, paragraph)
     neighbours = [p for p in (previous, *shown, following) if p is not None]
     footnotes = list(resolution.footnotes.filter(paragraph__in=neighbours))
     references = list(
@@ -359,6 +372,8 @@ def paragraph_detail(request: HttpRequest, symbol: str, language: str, eid: str)
     article = paragraph.division if paragraph.division and paragraph.division.kind == "article" else None
     if article is not None and paragraph.number and not paragraph.item:  # "article 5, paragraph 2"
         citations += article_cited_by(resolution, article.eid, paragraph_number=paragraph.number)[0]
+    surroundings = _surroundings(request, resolution, paragraph)
+    attach_siblings(neighbours, surroundings["versions"], language=resolution.language, site=_site(request))
     context = {
         "resolution": resolution,
         "paragraph": paragraph,
@@ -367,7 +382,7 @@ def paragraph_detail(request: HttpRequest, symbol: str, language: str, eid: str)
         "following": following,
         "footnotes": footnotes,
         "cited_by": citations,
-        **_surroundings(request, resolution, paragraph),
+        **surroundings,
         "permanent_url": request.build_absolute_uri(paragraph.get_absolute_url()),
         "citation_zh": citation_zh(resolution, paragraph),
         "citation_en": citation_en(resolution, paragraph),

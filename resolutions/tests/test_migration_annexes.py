@@ -1,4 +1,4 @@
-"""The data migration for archives made before instruments were structures (0004_annex_restructure), run on a
+"""The data migration for archives made before instruments were structures (0007_annex_restructure), run on a
 test database holding what such an archive held: 79/243's annex as flat blocks, the Declaration's articles as
 op1 … op30 (both frozen in tests/data/*_before_*.json from the earlier parser), their original files."""
 from __future__ import annotations
@@ -14,8 +14,8 @@ from django.db.migrations.executor import MigrationExecutor
 from resolutions.parsing import parse_resolution
 from resolutions.tests.conftest import DATA
 
-BEFORE = [("resolutions", "0003_annex_structure")]
-AFTER = [("resolutions", "0004_annex_restructure")]
+BEFORE = [("resolutions", "0006_annex_structure")]
+AFTER = [("resolutions", "0007_annex_restructure")]
 
 
 def migrate(targets):
@@ -35,9 +35,10 @@ def store_old(apps, frozen_name: str, source_name: str, *, edited: bool = False)
     frozen = json.loads((DATA / frozen_name).read_text(encoding="utf-8"))
     data = (DATA / source_name).read_bytes()
     checksum = hashlib.sha256(data).hexdigest()
+    work, _ = apps.get_model("resolutions", "Work").objects.get_or_create(symbol=frozen["symbol"])
     resolution = Resolution.objects.create(
         symbol=frozen["symbol"], language=frozen["language"], body="GA", session="0", number="0", title="as before",
-        source_filename=source_name, source_sha256=checksum,
+        source_filename=source_name, source_sha256=checksum, work=work,
     )
     rows = [Paragraph(resolution=resolution, position=k, **row) for k, row in enumerate(frozen["paragraphs"], start=1)]
     Paragraph.objects.bulk_create(rows)
@@ -56,9 +57,10 @@ def store_parsed(apps, source_name: str):
     Resolution = apps.get_model("resolutions", "Resolution")
     Paragraph = apps.get_model("resolutions", "Paragraph")
     parsed = parse_resolution((DATA / source_name).read_text(encoding="utf-8"))
+    work, _ = apps.get_model("resolutions", "Work").objects.get_or_create(symbol=parsed.symbol)
     resolution = Resolution.objects.create(
         symbol=parsed.symbol, language=parsed.language, body="GA", session=parsed.session, number=parsed.number,
-        title=parsed.title,
+        title=parsed.title, work=work,
     )
     Paragraph.objects.bulk_create(
         Paragraph(resolution=resolution, position=k, kind=p.kind.value, number=p.number, item=p.item, eid=p.eid, text=p.text)

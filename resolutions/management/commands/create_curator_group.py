@@ -8,7 +8,7 @@ CURATOR_PERMISSIONS = [
     f"{action}_{model}"
     for model in ("resolution", "paragraph", "footnote", "reference")
     for action in ("add", "change", "delete", "view")
-] + ["view_sourcefile", "view_revision"]
+] + ["view_sourcefile", "view_revision"] + ["view_work", "change_work", "view_fetchrecord"]  # change_work: re-check the alignment
 
 
 def ensure_curator_group() -> Group:

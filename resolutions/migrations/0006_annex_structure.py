@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('resolutions', '0002_former_eids'),
+        ('resolutions', '0005_versions_fetch'),
     ]
 
     operations = [

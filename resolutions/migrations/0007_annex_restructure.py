@@ -5,13 +5,16 @@ citations of every resolution's stored text.
 
 A resolution a curator has edited is left as it is (its text is theirs; uploading it again restructures it,
 keeping the edit as a revision), as is one whose original is missing or whose stored text no longer matches
-its original outside the annex. Resolutions that change are queued for reindexing.
+its original outside the annex. Resolutions that change are queued for reindexing, and their works' language
+versions paired again by the new eids.
 """
 
 from django.conf import settings
 from django.db import migrations
-from django.db.models import F
+from django.db.models import F, Q
+from django.utils import timezone
 
+from resolutions import alignment
 from resolutions.parsing import (
     DivisionKind,
     FootnoteMarker,
@@ -27,14 +30,19 @@ from resolutions.parsing.instruments import OLD_ANNEX_RE, former_addresses
 from resolutions.parsing.sources import read_source
 
 DECLARATION = "A/RES/217(III)"
+LANGUAGES = ["zh", "en", "fr", "es", "ru", "ar"]  # the order language versions are aligned in
 
 
 def restructure_archive(apps, schema_editor):
     Resolution = apps.get_model("resolutions", "Resolution")
     IndexTask = apps.get_model("resolutions", "IndexTask")
+    touched_works = set()
     for resolution in Resolution.objects.all().order_by("pk"):
         if _needs_restructuring(apps, resolution) and _restructure(apps, resolution):
             IndexTask.objects.create(resolution_id=resolution.pk)
+            touched_works.add(resolution.work_id)
+    for work_id in sorted(touched_works):
+        _realign(apps, work_id)
     for resolution in Resolution.objects.all().order_by("pk"):
         _store_article_citations(apps, resolution)
     _link_article_citations(apps)
@@ -144,6 +152,50 @@ def _store(apps, resolution, parsed, stored) -> None:
                     reference(ref, paragraph, footnote)
 
 
+def _realign(apps, work_id) -> None:
+    """Pair the language versions of a work again by their new eids (as services.align_versions does)."""
+    Work = apps.get_model("resolutions", "Work")
+    Resolution = apps.get_model("resolutions", "Resolution")
+    Paragraph = apps.get_model("resolutions", "Paragraph")
+    Reference = apps.get_model("resolutions", "Reference")
+    Footnote = apps.get_model("resolutions", "Footnote")
+    links = Paragraph.siblings.through
+    work = Work.objects.get(pk=work_id)
+    versions = sorted(Resolution.objects.filter(work=work), key=lambda v: LANGUAGES.index(v.language))
+    paragraphs = list(Paragraph.objects.filter(resolution__work=work).order_by("resolution", "position"))
+    ids = [p.pk for p in paragraphs]
+    links.objects.filter(Q(from_paragraph_id__in=ids) | Q(to_paragraph_id__in=ids)).delete()
+    cited, carried = {}, {}
+    for paragraph_id, target in Reference.objects.filter(
+        paragraph__resolution__work=work, footnote=None, is_resolution=True
+    ).values_list("paragraph_id", "target_symbol"):
+        cited.setdefault(paragraph_id, set()).add(target)
+    for paragraph_id, number in Footnote.objects.filter(resolution__work=work, paragraph__isnull=False).values_list(
+        "paragraph_id", "number"
+    ):
+        carried.setdefault(paragraph_id, set()).add(number)
+    units = {
+        version.language: [
+            alignment.Unit(p.eid, p.kind, frozenset(cited.get(p.pk, ())), frozenset(carried.get(p.pk, ())))
+            for p in paragraphs
+            if p.resolution_id == version.pk
+        ]
+        for version in versions
+    }
+    result = alignment.align_versions(units)
+    pk_of = {(v.language, p.eid): p.pk for v in versions for p in paragraphs if p.resolution_id == v.pk}
+    rows = []
+    for (first, second), eids in result.pairs.items():
+        for eid in eids:
+            a, b = pk_of[(first, eid)], pk_of[(second, eid)]
+            rows += [links(from_paragraph_id=a, to_paragraph_id=b), links(from_paragraph_id=b, to_paragraph_id=a)]
+    links.objects.bulk_create(rows)
+    work.alignment = result.status
+    work.mismatches = list(result.mismatches)
+    work.aligned_at = timezone.now()
+    work.save(update_fields=["alignment", "mismatches", "aligned_at"])
+
+
 def _stored_as_parsed(apps, resolution) -> ParsedResolution:
     """The stored text in the parser's shape, its article citations found (as services._stored_as_parsed)."""
     Division = apps.get_model("resolutions", "Division")
@@ -231,7 +283,7 @@ def _link_article_citations(apps) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("resolutions", "0003_annex_structure")]
+    dependencies = [("resolutions", "0006_annex_structure")]
 
     # Not reversible: the old flat annexes can be had again only by reading the originals with the old parser.
     operations = [migrations.RunPython(restructure_archive, migrations.RunPython.noop)]
