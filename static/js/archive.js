@@ -72,6 +72,9 @@
     Array.prototype.forEach.call(contents, function (details) {
       details.addEventListener("click", function (event) {
         if (narrow.matches && event.target.closest("a")) { details.open = false; }
+      });
+    });
+  }
 
   // Side by side: show both languages, or one (on a phone, one under the other is long).
   function setupParallelToggle() {
