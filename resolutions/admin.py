@@ -392,3 +392,6 @@ class RevisionAdmin(ReadOnlyAdmin):
     search_fields = ("resolution__symbol", "reason")
     list_select_related = ("resolution", "created_by")
     readonly_fields = ("resolution", "created_at", "created_by", "reason", "snapshot")
+
+
+from . import series_admin  # noqa: E402,F401  (series, members and curators' decisions register themselves)

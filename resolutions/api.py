@@ -4,12 +4,13 @@ from django.views.decorators.http import require_safe
 
 from .models import ArticleCitation, Language, Resolution
 from .reading import article_citation_urls, describe_mismatch, siblings_of, versions_of
+from .series_views import paragraph_lineage_json, series_json
 
 
 def resolution_as_json(resolution: Resolution, request: HttpRequest) -> dict:
     paragraphs = list(
         resolution.paragraphs.prefetch_related("footnotes", "references__target")
-        .select_related("division")
+        .select_related("division", "lineage__first__resolution")
         .order_by("position")
     )
     siblings = siblings_of(paragraphs)
@@ -83,6 +84,7 @@ def resolution_as_json(resolution: Resolution, request: HttpRequest) -> dict:
             }
             for d in divisions
         ],
+        "series": series_json(resolution, request),
         "paragraphs": [
             {
                 "eid": p.eid,
@@ -111,6 +113,7 @@ def resolution_as_json(resolution: Resolution, request: HttpRequest) -> dict:
                     for r in p.references.all()
                 ],
                 "article_citations": cited.get(p.pk, []),
+                **paragraph_lineage_json(p, request),
             }
             for p in paragraphs
         ],

@@ -450,3 +450,103 @@ class IndexTask(models.Model):
 
     def __str__(self) -> str:
         return f"reindex resolution {self.resolution_id}"
+
+
+# --- Series: a resolution coming back session after session, and what each text kept from the last ---------
+
+
+class Series(models.Model):
+    """Resolutions on one subject adopted again and again ("The right to food"), members keyed by symbol.
+
+    Derived: resolutions.series recomputes it from citations and titles (and the curators' SeriesDecision
+    rows) whenever a member is ingested, edited or deleted.
+    """
+
+    title = models.TextField(help_text="The title of its latest member")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name_plural = "series"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SeriesLink(models.TextChoices):
+    CITATION = "citation", "cites it and has a similar title"
+    TITLE = "title", "same title"
+    CURATOR = "curator", "joined by a curator"
+
+
+class SeriesMember(models.Model):
+    """One symbol's place in its series (every language version of the symbol shares it)."""
+
+    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="members")
+    symbol = models.CharField(max_length=64, unique=True)
+    position = models.PositiveIntegerField(help_text="1 for the earliest member")
+    previous_symbol = models.CharField(max_length=64, blank=True, help_text="The member it follows")
+    link = models.CharField(max_length=16, choices=SeriesLink.choices, blank=True, help_text="Why it follows it")
+    changes = models.JSONField(
+        default=dict, blank=True, help_text="Per language: what changed since the previous member (counts)"
+    )
+
+    class Meta:
+        ordering = ["series", "position"]
+        constraints = [models.UniqueConstraint(fields=["series", "position"], name="unique_series_position")]
+
+    def __str__(self) -> str:
+        return f"{self.symbol} ({self.series_id}/{self.position})"
+
+
+class SeriesDecision(models.Model):
+    """A curator's word on which resolution a symbol follows; detection never overrides it.
+
+    `previous_symbol` empty: the symbol starts a series (split from whatever detection put before it).
+    """
+
+    symbol = models.CharField(max_length=64, unique=True)
+    previous_symbol = models.CharField(max_length=64, blank=True)
+    note = models.CharField(max_length=255, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    decided_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["symbol"]
+
+    def __str__(self) -> str:
+        return f"{self.symbol} follows {self.previous_symbol or 'nothing'}"
+
+
+class ParagraphChange(models.TextChoices):
+    UNKNOWN = "", "no previous text in this language"
+    UNCHANGED = "unchanged", "unchanged"
+    CHANGED = "changed", "changed"
+    NEW = "new", "new"
+
+
+class ParagraphLineage(models.Model):
+    """Where a paragraph comes from in its series: its match in the previous member, the earliest match.
+
+    Recomputed with the series; what the "new this year" search filter and "first appeared in" read.
+    """
+
+    paragraph = models.OneToOneField(Paragraph, on_delete=models.CASCADE, primary_key=True, related_name="lineage")
+    previous = models.ForeignKey(
+        Paragraph, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        help_text="The matching paragraph of the previous member of the series, same language",
+    )
+    first = models.ForeignKey(
+        Paragraph, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        help_text="The matching paragraph of the earliest member where the chain of matches reaches",
+    )
+    change = models.CharField(max_length=16, choices=ParagraphChange.choices, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.paragraph_id}: {self.change or 'first text'}"
+
+    @property
+    def is_new_in_series(self) -> bool | None:
+        """True: no match in the previous member; None: no previous member held in this language."""
+        return None if self.change == ParagraphChange.UNKNOWN else self.change == ParagraphChange.NEW

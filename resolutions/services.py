@@ -43,7 +43,8 @@ from .parsing.article_citations import cite_articles, instruments
 from .parsing.document import element_id
 from .parsing.instruments import former_addresses
 from .parsing.sources import read_source
-from .search.indexing import schedule_reindex
+from .search.service import schedule_reindex
+from .series import refresh_series
 
 logger = logging.getLogger(__name__)
 
@@ -124,6 +125,7 @@ def _store(parsed: ParsedResolution, *, source: bytes, filename: str, checksum: 
     _keep_source(resolution, source=source, filename=filename, checksum=checksum, user=user)
     align_versions(resolution.work)
     schedule_reindex(resolution.pk)
+    refresh_series(resolution.symbol)
     return IngestResult(resolution, status, parsed.warnings)
 
 
@@ -333,6 +335,7 @@ def delete_resolution(resolution: Resolution, *, user: Any = None) -> None:
         Reference.objects.filter(pk__in=citing).update(target=other)
         link_article_citations(other)  # citations of its articles fall back to the other language
     schedule_reindex(pk)
+    refresh_series(symbol)
     logger.info("deleted %s (%s)%s", symbol, language, f" by {user}" if user else "")
 
 
@@ -355,6 +358,7 @@ def record_edit(resolution: Resolution, *, user: Any = None, reason: str = "", b
     if resolution.moved_from_work_id is not None:  # its symbol was edited: the work it left changed too
         align_versions(Work.objects.filter(pk=resolution.moved_from_work_id).first())
     schedule_reindex(resolution.pk)
+    refresh_series(resolution.symbol)
 
 
 

@@ -1,6 +1,6 @@
 from django.urls import path, re_path, register_converter
 
-from . import api, converters, exports, feeds, views
+from . import api, converters, exports, feeds, series_views, views
 from .search import views as search_views
 
 register_converter(converters.SymbolConverter, "symbol")
@@ -12,6 +12,7 @@ urlpatterns = [
     path("search/", search_views.search_page, name="search"),
     path("api/search", search_views.search_api, name="api-search"),
     path("search.csv", exports.search_csv, name="search-csv"),
+    path("api/resolutions/<symbol:symbol>/changes", series_views.series_changes_api, name="api-series-changes"),
     path("api/resolutions/<symbol:symbol>", api.resolution_detail, name="api-resolution"),
     path("feed/", feeds.LatestResolutionsFeed(), name="feed"),
     path("browse/", views.browse, name="browse"),
@@ -27,6 +28,8 @@ urlpatterns = [
     ),
     path("<symbol:symbol>/<lang:language>/akn.xml", exports.akoma_ntoso, name="resolution-akn"),
     path("<symbol:symbol>/<lang:language>/", views.resolution_detail, name="resolution-detail"),
+    path("<symbol:symbol>/<lang:language>/changes/", series_views.series_changes, name="series-changes"),
+    path("<symbol:symbol>/<lang:language>/series/", series_views.series_timeline, name="series-timeline"),
     path("<symbol:symbol>/<lang:language>/<eid:eid>", views.paragraph_detail, name="paragraph-detail"),
     path("<symbol:symbol>/<eid:eid>", views.paragraph_any_language, name="paragraph-any-language"),
     path("<symbol:symbol>/", views.resolution_any_language, name="resolution-any-language"),

@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from . import instrument_views, versions_views
+from . import instrument_views, series, versions_views
 from .converters import PLAIN_EID, STRUCTURAL_EID
 from .models import (
     LANGUAGE_NAMES_ZH,
@@ -37,7 +37,6 @@ from .reading import (
     paragraph_neighbourhood,
     paragraph_url,
     prepare_text,
-    series_key,
     session_key,
     siblings_of,
     versions_of,
@@ -327,17 +326,8 @@ def _surroundings(request: HttpRequest, resolution: Resolution, paragraph: Parag
 
 
 def _series_neighbours(resolution: Resolution) -> tuple[Resolution | None, Resolution | None]:
-    """The previous and next resolution of the same title and body (the yearly series), in the same language."""
-    same_title = Resolution.objects.filter(title__iexact=resolution.title.strip())
-    series = list(
-        same_title.filter(body=resolution.body, language=resolution.language)
-        .exclude(symbol=resolution.symbol)
-        .only("symbol", "language", "session", "number", "title", "adopted_on")
-    )
-    here = series_key(resolution)
-    earlier = [r for r in series if series_key(r) < here]
-    later = [r for r in series if series_key(r) > here]
-    return (max(earlier, key=series_key) if earlier else None, min(later, key=series_key) if later else None)
+    """The previous and next member of the resolution's series (resolutions.series), in its language where held."""
+    return series.neighbours(resolution)
 
 
 # --- A paragraph -------------------------------------------------------------------------------------

@@ -32,6 +32,13 @@ PAGES = {
     ),
     "/A/HRC/RES/45/32/zh/op3": ("A/HRC/RES/45/32 op3 · 执行部分第 3 段 · 人权决议档案", "zh-Hans"),
     "/A/RES/79/160/en/op3": ("A/RES/79/160 op3 · operative paragraph 3 · 人权决议档案", "zh-Hans"),
+    # The series 78/190 -> 79/160: what changed, and the timeline.
+    "/A/RES/79/160/en/changes/": ("有何变化 What changed · A/RES/78/190 → A/RES/79/160 · 人权决议档案", "zh-Hans"),
+    "/A/RES/79/160/en/series/": (
+        "系列时间线 Series timeline · Combating glorification of Nazism, neo-Nazism and other practices that contribute "
+        "to fuelling contemporary forms of racism, racial discrimination, xenophobia and related intolerance · 人权决议档案",
+        "zh-Hans",
+    ),
     # The declaration in two languages: a switch on every paragraph, and the two side by side.
     "/A/RES/217(III)/zh/": ("A/RES/217(III) · 世界人权宣言 · 人权决议档案", "zh-Hans"),
     "/A/RES/217(III)/zh/?beside=en": (

@@ -1,4 +1,4 @@
-"""The data migration for archives made before instruments were structures (0007_annex_restructure), run on a
+"""The data migration for archives made before instruments were structures (0008_annex_restructure), run on a
 test database holding what such an archive held: 79/243's annex as flat blocks, the Declaration's articles as
 op1 … op30 (both frozen in tests/data/*_before_*.json from the earlier parser), their original files."""
 from __future__ import annotations
@@ -14,8 +14,8 @@ from django.db.migrations.executor import MigrationExecutor
 from resolutions.parsing import parse_resolution
 from resolutions.tests.conftest import DATA
 
-BEFORE = [("resolutions", "0006_annex_structure")]
-AFTER = [("resolutions", "0007_annex_restructure")]
+BEFORE = [("resolutions", "0007_annex_structure")]
+AFTER = [("resolutions", "0008_annex_restructure")]
 
 
 def migrate(targets):

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('resolutions', '0005_versions_fetch'),
+        ('resolutions', '0006_series_members_and_lineage'),
     ]
 
     operations = [

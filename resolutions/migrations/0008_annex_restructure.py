@@ -283,7 +283,7 @@ def _link_article_citations(apps) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("resolutions", "0006_annex_structure")]
+    dependencies = [("resolutions", "0007_annex_structure")]
 
     # Not reversible: the old flat annexes can be had again only by reading the originals with the old parser.
     operations = [migrations.RunPython(restructure_archive, migrations.RunPython.noop)]
