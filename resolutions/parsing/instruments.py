@@ -401,7 +401,10 @@ class StructureReader:
             return True
         if piece.text.lstrip()[:1].islower():
             return False  # "with the fraudulent or dishonest intent …" after a list finishes its sentence
-        if piece.block_start and TERMINAL_RE.search(self.current.text):
+        # A recital ends with a comma; anywhere else a paragraph ends a sentence (a page break after
+        # "…平等保护，" goes on with the same paragraph).
+        ends = TERMINAL_RE if self._container().division.kind == DivisionKind.PREAMBLE else SENTENCE_END_RE
+        if piece.block_start and ends.search(self.current.text):
             return True
         if self.language == "zh" and self.typical_length and i > 0:
             before = pieces[i - 1].text.strip()
