@@ -113,7 +113,9 @@ def _prefix_or_text(word: str) -> str:
     last = list(runs(fold(stem)))
     if not last or last[-1].end != len(fold(stem)):
         return stem  # the * follows punctuation (人权。*): nothing for it to continue
-    if len(last[-1].text) < MIN_PREFIX_LENGTH:
+    # What the * continues is all the prefix says: `t*` is every word starting with t, but `60/2*` (runs 60 and 2)
+    # is 60/2 followed by anything, which is narrow enough.
+    if sum(len(run.text) for run in last) < MIN_PREFIX_LENGTH:
         raise QueryError(
             f"前缀“{word}”太短：* 前至少要有 {MIN_PREFIX_LENGTH} 个字符（例如 tort*、人权理*）。"
             f" The prefix “{word}” is too short: put at least {MIN_PREFIX_LENGTH} characters before the * (tort*, 人权理*)."

@@ -210,6 +210,8 @@ def test_a_prefix_under_two_characters_is_refused_with_a_message(archive, client
     for query in ("t*", "人*", "A/HRC/4 x*"):
         with pytest.raises(QueryError, match="至少要有 2 个字符"):
             parse_query(query)
+    # A prefix of several runs is as long as all of them: 60/2* is 60/2 followed by anything.
+    assert parse_query("60/2*").clauses[0].alternatives == ("60/2*",)
     page = client.get("/search/", {"q": "t*"})
     assert page.status_code == 200
     assert "前缀“t*”太短" in page.content.decode() and "The prefix “t*” is too short" in page.content.decode()
