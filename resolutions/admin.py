@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 
 from . import services
 from .forms import ConfirmUploadForm, ThrottledAdminAuthenticationForm, UploadForm
-from .models import Footnote, Paragraph, Reference, Resolution, Revision, SourceFile
+from .models import Footnote, Origin, Paragraph, Reference, Resolution, Revision, SourceFile
 from .parsing import ParseError
 from .parsing.document import element_id
 from .uploads import SizeLimitUploadHandler, StagingError, discard, read_staged, stage
@@ -242,7 +242,8 @@ class ResolutionAdmin(admin.ModelAdmin):
             entry = pending[sha256]
             try:
                 result = services.ingest_resolution(
-                    source=read_staged(sha256), filename=entry["filename"], uploaded_by=request.user
+                    source=read_staged(sha256), filename=entry["filename"], uploaded_by=request.user,
+                    origin=Origin.UPLOAD,
                 )
             except (StagingError, ParseError) as exc:
                 failures.append((entry["filename"], str(exc)))

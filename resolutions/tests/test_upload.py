@@ -194,8 +194,9 @@ def test_a_new_version_replaces_the_text_keeps_permalinks_and_the_old_text_as_a_
     assert op3.text == old_text.replace("双边合作与对话", "双边合作与建设性对话")
     assert op3.get_absolute_url() == url == "/A/HRC/RES/45/32/zh/op3"
     assert "双边合作与建设性对话" in curator_client.get(url).content.decode()
-    revision = Revision.objects.get(resolution=resolution)
-    assert next(p["text"] for p in revision.snapshot["paragraphs"] if p["eid"] == "op3") == old_text
+    revision, earlier = Revision.objects.filter(resolution=resolution)
+    assert next(p["text"] for p in earlier.snapshot["paragraphs"] if p["eid"] == "op3") == old_text
+    assert (revision.origin, revision.changes["paragraphs"]) == ("upload", {"op3": "edited"})
     assert search_hits(curator_client, "建设性对话") == {("A/HRC/RES/45/32", "zh", "op3")}
     assert SourceFile.objects.filter(resolution=resolution).count() == 2
 
