@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from . import history_views
 from .models import (
     Body,
     Footnote,
@@ -21,7 +22,6 @@ from .models import (
     ParagraphKind,
     Reference,
     Resolution,
-    Revision,
     official_document_url,
 )
 from .templatetags.reading import Link, Marker, citation_en, citation_zh, paragraph_label_en, paragraph_label_zh
@@ -166,8 +166,14 @@ def _slug_to_eid(slug: str) -> str:
     return f"{match['prefix']}{match['number']}" + (f"({match['item']})" if match["item"] else "")
 
 
-def _not_held(request: HttpRequest, symbol: str) -> HttpResponse:
-    """A 404 that still helps: the symbol on the UN Official Document System, in both languages."""
+def _not_held(request: HttpRequest, symbol: str, language: str | None = None, eid: str | None = None) -> HttpResponse:
+    """A 404 that still helps: the symbol on the UN Official Document System, in both languages.
+
+    A resolution the archive held and deleted answers 410 instead: when it was withdrawn, and its last text.
+    """
+    withdrawn = history_views.withdrawn_page(request, symbol, language, _slug_to_eid(eid) if eid else None)
+    if withdrawn is not None:
+        return withdrawn
     context = {
         "symbol": symbol,
         "official_url": official_document_url(symbol, "zh"),
@@ -219,7 +225,7 @@ def short_form(request: HttpRequest, session: str, number: str, language: str = 
     return render(request, "resolutions/choose.html", {"cited": f"{session}/{number}", "choices": choices}, status=300)
 
 
-def _find(request: HttpRequest, symbol: str, language: str) -> Resolution | HttpResponse:
+def _find(request: HttpRequest, symbol: str, language: str, eid: str | None = None) -> Resolution | HttpResponse:
     """The resolution a /<symbol>/<language>/ address names, held under that exact symbol or another spelling.
 
     When only the other language is held, that one is returned with a notice saying so; a symbol the archive
@@ -227,7 +233,7 @@ def _find(request: HttpRequest, symbol: str, language: str) -> Resolution | Http
     """
     resolution = Resolution.objects.filter(symbol=symbol, language=language).first() or _held(symbol, language)
     if resolution is None:
-        return _not_held(request, symbol)
+        return _not_held(request, symbol, language, eid)
     if resolution.language != language:
         wanted, held = Language(language), Language(resolution.language)
         messages.info(
@@ -432,7 +438,7 @@ def _citing(cited_by: list[dict], paragraph: Paragraph) -> list[dict]:
 
 
 def paragraph_detail(request: HttpRequest, symbol: str, language: str, eid: str) -> HttpResponse:
-    resolution = _find(request, symbol, language)
+    resolution = _find(request, symbol, language, eid)
     if isinstance(resolution, HttpResponse):
         return resolution
     if (resolution.symbol, resolution.language) != (symbol, language):
@@ -476,14 +482,9 @@ def paragraph_detail(request: HttpRequest, symbol: str, language: str, eid: str)
 
 
 def _paragraph_gone(request: HttpRequest, resolution: Resolution, slug: str) -> HttpResponse:
-    """410 with the last known text when a correction removed the paragraph; 404 with the resolution otherwise."""
+    """410 with the last known text and when it was withdrawn; 404 with the resolution when it never existed."""
     eid = _slug_to_eid(slug)
-    last = None
-    for revision in Revision.objects.filter(resolution=resolution).order_by("-created_at", "-pk"):
-        last = next((p for p in revision.snapshot.get("paragraphs", []) if p.get("eid") == eid), None)
-        if last is not None:
-            last = {**last, "revision": revision}
-            break
+    last = history_views.last_seen(resolution, eid)
     context = {
         "resolution": resolution,
         "eid": eid,
