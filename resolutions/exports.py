@@ -10,10 +10,10 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect
 
 from .models import Body, ParagraphKind, Reference, Resolution
+from .parsing.text import xml_safe
+from .reading import Link, Marker, citation_en, citation_zh, cited_number, place, reference_urls
 from .search.forms import SearchForm
 from .search.results import MAX_PER_PAGE, search_paragraphs
-from .templatetags.reading import Link, Marker, citation_en, citation_zh, cited_number, place
-from .views import reference_urls
 
 AKN_NS = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
 AKN_LANGUAGES = {"zh": "zho", "en": "eng"}
@@ -54,9 +54,12 @@ def _frbr_work(resolution: Resolution) -> str:
 
 
 def _el(parent: ET.Element, tag: str, text: str | None = None, **attributes: str) -> ET.Element:
-    element = ET.SubElement(parent, f"{{{AKN_NS}}}{tag}", {k.rstrip("_"): v for k, v in attributes.items() if v})
+    # ElementTree writes control characters as they are, and the XML would not be well-formed.
+    element = ET.SubElement(
+        parent, f"{{{AKN_NS}}}{tag}", {k.rstrip("_"): xml_safe(v) for k, v in attributes.items() if v}
+    )
     if text:
-        element.text = text
+        element.text = xml_safe(text)
     return element
 
 
@@ -72,9 +75,9 @@ def _inline(parent: ET.Element, text: str, links: list[Link], markers: list[Mark
         elif isinstance(what, Link):
             last = _el(parent, "ref", run, href=what.href)
         elif last is None:
-            parent.text = (parent.text or "") + run
+            parent.text = (parent.text or "") + xml_safe(run)
         else:
-            last.tail = (last.tail or "") + run
+            last.tail = (last.tail or "") + xml_safe(run)
 
 
 def resolution_to_akn(resolution: Resolution, site: str) -> ET.Element:
@@ -214,15 +217,28 @@ CSV_COLUMNS = (
 )
 
 
+# A cell a spreadsheet would read as a formula (=, +, -, @) or that starts with a tab or carriage return.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 class _Echo:
     def write(self, value: str) -> str:
         return value
 
 
+def spreadsheet_safe(value) -> str:
+    """The cell as text a spreadsheet shows and never runs: a leading ' before =, +, -, @, tab or CR (OWASP)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
 def search_rows(arguments: dict, site: str):
-    """Every paragraph the search finds (newest resolution first), up to CSV_MAX_ROWS, as CSV rows."""
+    """Every paragraph the search finds (newest resolution first), up to CSV_MAX_ROWS, as CSV rows.
+
+    When the search finds more, a last row says so: a researcher must not take a capped file for all of them.
+    """
     yield CSV_COLUMNS
-    page, written = 1, 0
+    page, written, total = 1, 0, 0
     while written < CSV_MAX_ROWS:
         outcome = search_paragraphs(
             arguments["q"],
@@ -235,6 +251,7 @@ def search_rows(arguments: dict, site: str):
         )
         if outcome.page != page or not outcome.hits:
             return
+        total = outcome.total
         for hit in outcome.hits:
             paragraph, resolution = hit.paragraph, hit.paragraph.resolution
             yield (
@@ -254,15 +271,23 @@ def search_rows(arguments: dict, site: str):
             )
             written += 1
             if written >= CSV_MAX_ROWS:
-                return
+                break
         page += 1
+    if total > written:
+        yield (
+            f"# 共 {total:,} 段，本文件只列出前 {written:,} 段 · {total:,} paragraphs match; this file lists the first"
+            f" {written:,} (the export's limit). Narrow the search to get the rest.",
+        )
 
 
 def search_csv(request: HttpRequest) -> StreamingHttpResponse:
     """/search.csv?q=…: the search page's results (same filters), one row per paragraph with its permanent link."""
     arguments = SearchForm(request.GET).search_arguments()
     writer = csv.writer(_Echo())
-    rows = (writer.writerow(row) for row in search_rows(arguments, request.build_absolute_uri("/")))
+    rows = (
+        writer.writerow([spreadsheet_safe(cell) for cell in row])
+        for row in search_rows(arguments, request.build_absolute_uri("/"))
+    )
     # A byte-order mark so that spreadsheet programs read the Chinese as UTF-8.
     response = StreamingHttpResponse(chain(["\ufeff"], rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="search-results.csv"'
