@@ -432,6 +432,7 @@ class Placements:
     markers: Mapping[int, str] = field(default_factory=dict)  # the marker follows these words
     references: Mapping[int, str] = field(default_factory=dict)  # these words are the citation
     unlink: Iterable[int] = ()  # references to drop
+    add: Iterable[tuple[int, str, str]] = ()  # (paragraph pk, cited symbol, the words citing it): new references
 
 
 class PlacementError(ValueError):
@@ -574,6 +575,14 @@ def _place(resolution: Resolution, placements: Placements) -> None:
             raise PlacementError(f"«{words}» is not in the text of {reference.paragraph.eid}")
         reference.start, reference.end, reference.review_note = start, start + len(words), ""
         reference.save(update_fields=["start", "end", "review_note"])
+    for paragraph_pk, symbol, words in placements.add:
+        paragraph = resolution.paragraphs.get(pk=paragraph_pk)
+        start = locate(paragraph.text, words, 0)
+        if start is None:
+            raise PlacementError(f"«{words}» is not in the text of {paragraph.eid}")
+        Reference.objects.create(
+            paragraph=paragraph, target_symbol=symbol, is_resolution="/RES/" in symbol, start=start, end=start + len(words)
+        )
 
 
 # --- Delete and restore ---------------------------------------------------------------------------------

@@ -328,3 +328,79 @@ def test_the_resolution_list_links_to_the_upload_page(curator_client):  # noqa: 
     page = curator_client.get("/admin/resolutions/resolution/").content.decode()
     assert f'href="{UPLOAD_URL}" class="addlink">Upload resolutions</a>' in page
     assert curator_client.get("/admin/resolutions/resolution/add/")["Location"] == UPLOAD_URL
+
+
+# Issue 18, item 6: long file names and the size of a whole request.
+
+
+@pytest.mark.parametrize(
+    "filename",
+    [
+        "A_HRC_RES_45_32-" + "x" * 250 + ".txt",
+        "人权理事会第45号决议" + "加强人权领域的技术合作和能力建设" * 15 + ".txt",
+        # The last dot early: everything after it looks like the extension and cannot be shortened.
+        "A.HRC.RES.45.32 Strengthening technical cooperation and capacity-building in the field of human rights"
+        " (adopted by the Human Rights Council on 7 October 2020, forty-fifth session, agenda item 10, without a vote)"
+        " - the Chinese text as published by the United Nations",
+    ],
+    ids=["ascii", "chinese", "dot-early"],
+)
+def test_a_file_name_of_250_characters_and_more_previews_confirms_and_is_kept_shortened(curator_client, search_index, filename):  # noqa: F811
+    assert len(filename) >= 250
+    preview = upload(curator_client, (filename, data_file("A_HRC_RES_45_32.txt")))
+    assert preview.status_code == 200
+    [shown] = preview.context["previews"]
+
+    done = confirm_all(curator_client, preview)
+
+    assert done.status_code == 200, done.content.decode()[:500]
+    assert [r.status for r in done.context["results"]] == ["created"]
+    source = SourceFile.objects.get()
+    stem, dot, extension = filename.rpartition(".")
+    # Django keeps a name of at most 255 characters, cutting before the extension.
+    kept = filename if len(filename) <= 255 else stem[: 255 - len(dot + extension)] + dot + extension
+    assert source.filename == shown.filename == kept
+    stored = source.file.name.rsplit("/", 1)[-1]
+    assert len(stored.encode()) <= 170, stored  # time, checksum and at most 120 bytes of the name
+    assert stored.endswith(".txt") == filename.endswith(".txt")
+    assert source.file.read() == data_file("A_HRC_RES_45_32.txt")
+
+
+def test_a_request_over_the_upload_limit_is_refused_before_any_file_is_read(curator_client, search_index, settings, monkeypatch):  # noqa: F811
+    import tracemalloc
+
+    settings.UPLOAD_MAX_BYTES = 15 * 1024 * 1024 + 1024
+    settings.UPLOAD_MAX_REQUEST_BYTES = 20 * 1024 * 1024
+    parsed = []
+    monkeypatch.setattr(services, "parse_source", lambda **kwargs: parsed.append(kwargs["filename"]))
+    from django.test.client import BOUNDARY, encode_multipart
+
+    files = [SimpleUploadedFile(f"big-{n}.txt", bytes([65 + n]) * (15 * 1024 * 1024)) for n in range(3)]
+    body = encode_multipart(BOUNDARY, {"files": files})
+    del files
+    before = archive_state(search_index)
+
+    tracemalloc.start()
+    response = curator_client.post(UPLOAD_URL, body, content_type=f"multipart/form-data; boundary={BOUNDARY}")
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+
+    assert response.status_code == 413
+    assert response.context["form"].errors["files"] == [
+        "This upload is 45.0\xa0MB; at most 20.0\xa0MB can be sent at once. Upload fewer files at a time."
+    ]
+    assert parsed == []
+    # The test client holds the whole body (45 MB); the view must not read the files into memory again.
+    assert peak < 60 * 1024 * 1024, peak
+    assert archive_state(search_index) == before
+
+
+def test_several_files_within_the_limit_each_are_read_one_at_a_time(curator_client, search_index, settings):  # noqa: F811
+    settings.UPLOAD_MAX_REQUEST_BYTES = 10 * 1024 * 1024
+    preview = upload(
+        curator_client,
+        ("A_HRC_RES_45_32.txt", data_file("A_HRC_RES_45_32.txt")),
+        ("A_RES_67_161.txt", data_file("A_RES_67_161.txt")),
+    )
+    assert preview.status_code == 200
+    assert [p.parsed.symbol for p in preview.context["previews"]] == ["A/HRC/RES/45/32", "A/RES/67/161"]
