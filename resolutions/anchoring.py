@@ -27,6 +27,7 @@ class StoredReference:
     paragraphs: tuple[int, ...] = ()
     is_resolution: bool = True
     anchored: bool = True  # False: flagged earlier, waiting for a curator
+    note: str = ""  # why it was flagged
 
 
 @dataclass(frozen=True)
@@ -117,7 +118,7 @@ def carry_references(
         note = (
             f"an edit changed the cited words «{old_words}»; {ref.symbol} is no longer cited in the text as it was"
             if ref.anchored
-            else f"{ref.symbol} is not placed in the text"
+            else ref.note or f"{ref.symbol} is not placed in the text"
         )
         carried.append(CarriedReference(ref.key, ref.symbol, 0, 0, ref.paragraphs, ref.is_resolution, note))
 

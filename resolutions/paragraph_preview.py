@@ -48,7 +48,7 @@ def preview(paragraph: Paragraph, *, text: str, kind: str, number: int, item: st
     notes = list(paragraph.footnotes.all())
     urls = reference_urls(references, resolution.language)
     stored = [
-        StoredReference(r.pk, r.target_symbol, r.start, r.end, tuple(r.target_paragraphs), r.is_resolution, not r.review_note)
+        StoredReference(r.pk, r.target_symbol, r.start, r.end, tuple(r.target_paragraphs), r.is_resolution, not r.review_note, r.review_note)
         for r in references
     ]
     found = find_references(text, document_body=ParsedBody(resolution.body), language=resolution.language)

@@ -520,7 +520,7 @@ def _reanchor(resolution: Resolution, before: dict | None, carried: Iterable[int
             note.save(update_fields=["offset", "review_note"])
         if old["text"] != note.text:
             stored = [
-                StoredReference(r.pk, r.target_symbol, r.start, r.end, tuple(r.target_paragraphs), r.is_resolution, not r.review_note)
+                StoredReference(r.pk, r.target_symbol, r.start, r.end, tuple(r.target_paragraphs), r.is_resolution, not r.review_note, r.review_note)
                 for r in note.references.all()
             ]
             found = find_references(note.text, document_body=body, language=language)
@@ -530,7 +530,7 @@ def _reanchor(resolution: Resolution, before: dict | None, carried: Iterable[int
 def _carry_paragraph(paragraph: Paragraph, old_text: str, body: ParsedBody, language: str) -> None:
     references = list(paragraph.references.filter(footnote=None))
     stored = [
-        StoredReference(r.pk, r.target_symbol, r.start, r.end, tuple(r.target_paragraphs), r.is_resolution, not r.review_note)
+        StoredReference(r.pk, r.target_symbol, r.start, r.end, tuple(r.target_paragraphs), r.is_resolution, not r.review_note, r.review_note)
         for r in references
     ]
     found = find_references(paragraph.text, document_body=body, language=language)
