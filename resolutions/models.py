@@ -234,8 +234,9 @@ class Origin(models.TextChoices):
     DELETE = "delete", "deleted"
 
 
-# Changes that bring the text of an official file: the state curators' edits are measured against.
-FILE_ORIGINS = (Origin.INGEST, Origin.UPLOAD, Origin.FETCH)
+# Changes that bring the text of an official file: the state curators' edits are measured against
+# (an import replays kept originals: their texts are official files too).
+FILE_ORIGINS = (Origin.INGEST, Origin.UPLOAD, Origin.FETCH, Origin.IMPORT)
 
 
 class SourceFile(models.Model):
