@@ -9,6 +9,8 @@ revisions R1..Rn (made by changes C1..Cn) holds n + 1 states:
 
 and a resolution without revisions gets one state, its current text. `changes` is filled in by eid.
 """
+from datetime import timedelta
+
 from django.db import migrations
 
 METADATA = (
@@ -88,9 +90,12 @@ def revisions_as_states(apps, schema_editor):
         first_source = SourceFile.objects.filter(resolution=resolution).order_by("uploaded_at", "pk").first()
         states = [r.snapshot for r in old[1:]] + [_current(apps, resolution)]
         first_text = old[0].snapshot if old else states[-1]
+        created = resolution.created_at
+        if old and old[0].created_at <= created:  # the first text came before the first change to it
+            created = old[0].created_at - timedelta(microseconds=1)
         first = Revision(
             resolution=resolution, symbol=resolution.symbol, language=resolution.language,
-            created_at=resolution.created_at,
+            created_at=created,
             created_by_id=first_source.uploaded_by_id if first_source else None,
             origin="upload" if first_source and first_source.uploaded_by_id else "ingest",
             reason="created (the first text stored)", snapshot=first_text, changes=_changes(None, first_text),
@@ -114,8 +119,9 @@ def states_as_revisions(apps, schema_editor):
         states = list(Revision.objects.filter(resolution=resolution).order_by("created_at", "pk"))
         if not states:
             continue
-        for revision, earlier in zip(states[1:], states):
-            revision.snapshot = earlier.snapshot
+        texts = [state.snapshot for state in states]
+        for revision, earlier in zip(states[1:], texts):
+            revision.snapshot = earlier
             revision.save(update_fields=["snapshot"])
         states[0].delete()
 
