@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from datetime import date
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import PurePath
 from typing import Any
 
@@ -21,10 +21,16 @@ from django.db.models import F
 from django.utils import timezone
 
 from . import history, originals
-from .anchoring import StoredMarker, StoredReference, carry_markers, carry_references, locate
+from .anchoring import (
+    StoredMarker,
+    StoredReference,
+    carry_markers,
+    carry_references,
+    locate,
+)
 from .models import (
-    FormerEid,
     Footnote,
+    FormerEid,
     Origin,
     Paragraph,
     Reference,

@@ -101,7 +101,7 @@ def revisions_as_states(apps, schema_editor):
             reason="created (the first text stored)", snapshot=first_text, changes=_changes(None, first_text),
         )
         previous = first_text
-        for revision, state in zip(old, states):
+        for revision, state in zip(old, states, strict=False):  # no old revisions: only the current state
             revision.snapshot = state
             revision.changes = _changes(previous, state)
             revision.save(update_fields=["snapshot", "changes"])
@@ -120,7 +120,7 @@ def states_as_revisions(apps, schema_editor):
         if not states:
             continue
         texts = [state.snapshot for state in states]
-        for revision, earlier in zip(states[1:], texts):
+        for revision, earlier in zip(states[1:], texts, strict=False):
             revision.snapshot = earlier
             revision.save(update_fields=["snapshot"])
         states[0].delete()

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from resolutions import services
-from resolutions.models import FormerEid, Footnote, Paragraph, Resolution, Revision
-from resolutions.tests.admin_pages import curator, curator_client, media_root, read_form, search_hits  # noqa: F401
+from resolutions.models import Footnote, FormerEid, Paragraph, Resolution, Revision
+from resolutions.tests.admin_pages import (  # noqa: F401
+    curator,
+    curator_client,
+    media_root,
+    read_form,
+    search_hits,
+)
 from resolutions.tests.search_fixtures import search_index, search_index_dir  # noqa: F401 (fixtures)
 from resolutions.tests.upload_files import data_file
 

@@ -7,8 +7,19 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from resolutions import services
-from resolutions.models import FormerEid, Footnote, Paragraph, Reference, Resolution, Revision
-from resolutions.services import CuratorEditsError, ingest_resolution, record_edit, snapshot
+from resolutions.models import (
+    Footnote,
+    FormerEid,
+    Paragraph,
+    Reference,
+    Revision,
+)
+from resolutions.services import (
+    CuratorEditsError,
+    ingest_resolution,
+    record_edit,
+    snapshot,
+)
 from resolutions.tests.conftest import DATA
 from resolutions.tests.search_fixtures import search_index, search_index_dir  # noqa: F401 (fixtures)
 
@@ -337,3 +348,20 @@ def test_a_deleted_resolution_answers_410_then_is_restored_with_its_links_and_ci
     assert client.get(op1_url).status_code == 200
     assert set(Reference.objects.filter(paragraph__resolution=citing, target_symbol="A/RES/78/190").values_list("target_id", flat=True)) == {restored.pk}
     assert list(Revision.objects.filter(resolution=restored).values_list("origin", flat=True)) == ["restore", "delete", "ingest"]
+
+
+def test_the_api_says_a_deleted_resolution_was_withdrawn_and_when(curator, client):
+    resolution = ingest("A_HRC_RES_45_32.txt").resolution
+    tombstone = services.delete_resolution(resolution, user=curator)
+
+    response = client.get("/api/resolutions/A/HRC/RES/45/32")
+
+    assert response.status_code == 410
+    assert response.json() == {
+        "error": "A/HRC/RES/45/32 (zh) was withdrawn from the archive",
+        "symbol": "A/HRC/RES/45/32",
+        "language": "zh",
+        "withdrawn_at": tombstone.created_at.isoformat(),
+        "title": "加强人权领域的技术合作和能力建设",
+    }
+    assert client.get("/api/resolutions/A/RES/99/999").status_code == 404
