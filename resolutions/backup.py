@@ -84,8 +84,12 @@ def export_archive(target: Path, *, say: Callable[[str], None] = lambda line: No
     target.mkdir(parents=True, exist_ok=True)
     media = Path(settings.MEDIA_ROOT)
     counts: dict[str, int] = {}
-    # One consistent view of every table while they are written out.
+    # One consistent view of every table while the rows are written out (PostgreSQL: a repeatable-read
+    # snapshot; SQLite: the transaction holds the database, curators' saves wait until it ends).
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         User = get_user_model()
         with (target / "users.jsonl").open("w", encoding="utf-8") as out:
             for user in User.objects.order_by("pk").prefetch_related("groups", "user_permissions__content_type"):
@@ -98,15 +102,17 @@ def export_archive(target: Path, *, say: Callable[[str], None] = lambda line: No
                 for row in serializers.serialize("python", queryset.iterator(chunk_size=2000), use_natural_foreign_keys=True):
                     out.write(json.dumps(row, ensure_ascii=False, default=_exact) + "\n")
                 say(f"  {model._meta.label}: {counts[model._meta.label]}")
-        originals = []
-        for kept in SourceFile.objects.order_by("pk").iterator():
-            source = media / kept.file.name
-            if not source.is_file():
-                raise BackupError(f"the original {kept.file.name} ({kept.filename}) is missing from {media}")
-            copy = target / "originals" / kept.file.name
-            copy.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, copy)
-            originals.append({"path": kept.file.name, "sha256": kept.sha256, "size": kept.size})
+        kept = list(SourceFile.objects.order_by("pk").values_list("file", "filename", "sha256", "size"))
+    # Originals never change once stored (their names carry their checksum): copied after the snapshot.
+    originals = []
+    for name, filename, sha256, size in kept:
+        source = media / name
+        if not source.is_file():
+            raise BackupError(f"the original {name} ({filename}) is missing from {media}")
+        copy = target / "originals" / name
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source, copy)
+        originals.append({"path": name, "sha256": sha256, "size": size})
     journal = media / SOURCES_DIRNAME / JOURNAL_NAME
     if journal.is_file():
         (target / "originals" / SOURCES_DIRNAME).mkdir(parents=True, exist_ok=True)
