@@ -86,8 +86,9 @@ def export_archive(target: Path, *, say: Callable[[str], None] = lambda line: No
     counts: dict[str, int] = {}
     # One consistent view of every table while the rows are written out (PostgreSQL: a repeatable-read
     # snapshot; SQLite: the transaction holds the database, curators' saves wait until it ends).
+    outermost = not connection.in_atomic_block  # inside another transaction (tests) its snapshot rules
     with transaction.atomic():
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and outermost:
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         User = get_user_model()
