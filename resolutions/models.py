@@ -192,7 +192,7 @@ class Reference(models.Model):
     review_note = models.CharField(max_length=255, blank=True)
 
     class Meta:
-        ordering = ["paragraph", "start"]
+        ordering = ["paragraph", "start", "pk"]  # pk: references at the same offset keep one order
 
     def __str__(self) -> str:
         return f"{self.paragraph} -> {self.target_symbol}"
