@@ -140,6 +140,13 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20_000
 
+# Fetching official PDFs by symbol (manage.py fetch, the admin's "fetch by symbol"): politely, one at a time.
+UN_DOCUMENTS_URL = os.environ.get("UN_DOCUMENTS_URL", "https://documents.un.org").rstrip("/")
+FETCH_DELAY_SECONDS = float(os.environ.get("FETCH_DELAY_SECONDS", "2"))  # between two requests
+FETCH_TIMEOUT_SECONDS = float(os.environ.get("FETCH_TIMEOUT_SECONDS", "30"))  # to connect, and between bytes
+FETCH_RETRIES = int(os.environ.get("FETCH_RETRIES", "3"))  # after a 429, a 5xx, a timeout or a broken connection
+FETCH_MAX_RETRY_AFTER_SECONDS = float(os.environ.get("FETCH_MAX_RETRY_AFTER_SECONDS", "300"))  # longer: give up, say so
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

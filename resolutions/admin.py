@@ -10,6 +10,7 @@ no form shows them; curators say "after these words" where a marker or a link mu
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import partial
 
 from django import forms
 from django.contrib import admin, messages
@@ -24,7 +25,7 @@ from django.utils.html import format_html, format_html_join
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
-from . import history, services
+from . import fetch_admin, history, services, versions_admin  # noqa: F401 (versions_admin registers the Work admin)
 from .anchoring import locate
 from .forms import CleanModelForm, ConfirmUploadForm, ThrottledAdminAuthenticationForm, UploadForm
 from .models import Footnote, Origin, Paragraph, ParagraphKind, Reference, Resolution, Revision, SourceFile
@@ -317,6 +318,7 @@ class ResolutionAdmin(admin.ModelAdmin):
             # CSRF is checked inside upload_view, once the size-limiting upload handler is in place.
             path("upload/", view(csrf_exempt(self.upload_view)), name="resolutions_resolution_upload"),
             path("upload/confirm/", view(self.confirm_upload_view), name="resolutions_resolution_upload_confirm"),
+            path("fetch/", view(partial(fetch_admin.fetch_view, self)), name="resolutions_resolution_fetch"),
             path("deleted/", view(self.withdrawn_view), name="resolutions_resolution_withdrawn"),
             path("deleted/<int:revision_id>/", view(self.withdrawn_detail_view), name="resolutions_resolution_withdrawn_detail"),
             path("<int:object_id>/history/<int:revision_id>/", view(self.revision_view), name="resolutions_resolution_revision"),
@@ -1003,3 +1005,5 @@ class RevisionAdmin(ReadOnlyAdmin):
         url = reverse("admin:resolutions_resolution_revision", args=[obj.resolution_id, obj.pk])
         return format_html('<a href="{}">with the current text</a>', url)
 
+
+from . import series_admin  # noqa: E402,F401  (series, members and curators' decisions register themselves)

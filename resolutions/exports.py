@@ -8,15 +8,29 @@ from xml.etree import ElementTree as ET
 
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 
 from .models import Body, ParagraphKind, Reference, Resolution
 from .parsing.text import xml_safe
-from .reading import Link, Marker, citation_en, citation_zh, cited_number, place, reference_urls
+from .reading import (
+    Link,
+    Marker,
+    citation_en,
+    citation_zh,
+    cited_number,
+    describe_mismatch,
+    place,
+    reference_urls,
+    siblings_of,
+    versions_of,
+)
 from .search.forms import SearchForm
 from .search.results import MAX_PER_PAGE, search_paragraphs
 
 AKN_NS = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
-AKN_LANGUAGES = {"zh": "zho", "en": "eng"}
+AKN_LANGUAGES = {"zh": "zho", "en": "eng", "fr": "fra", "es": "spa", "ru": "rus", "ar": "ara"}
+# The archive's own metadata inside <proprietary>: which paragraphs of the other language versions are the same.
+VERSIONS_NS = "urn:resolution-archive:versions"
 # AKN4UN organisation identifiers (the "author" part of a FRBR URI).
 AKN_BODIES = {
     Body.GENERAL_ASSEMBLY: "unga",
@@ -27,6 +41,7 @@ AKN_BODIES = {
 }
 
 ET.register_namespace("", AKN_NS)
+ET.register_namespace("arc", VERSIONS_NS)
 
 
 def akoma_ntoso(request: HttpRequest, symbol: str, language: str) -> HttpResponse:
@@ -126,6 +141,7 @@ def resolution_to_akn(resolution: Resolution, site: str) -> ET.Element:
     _el(
         references, "TLCOrganization", eId="archive", href="/ontology/organization/archive", showAs="Resolution Archive"
     )
+    _alignment_meta(meta, resolution, site)
 
     preface = _el(statement, "preface")
     _el(_el(preface, "p"), "docNumber", resolution.symbol)
@@ -195,6 +211,39 @@ def resolution_to_akn(resolution: Resolution, site: str) -> ET.Element:
             annex_paragraph = _el(annex_body, "paragraph", eId=f"att_1__para_{paragraph.number}")
             fill(_el(annex_paragraph, "content"), paragraph)
     return root
+
+
+def _alignment_meta(meta: ET.Element, resolution: Resolution, site: str) -> None:
+    """<proprietary> with the work's language versions and, for each paragraph, the same paragraph in each.
+
+    Paragraphs pair as the archive aligned them (numbering checked, see resolutions.alignment): an element of
+    the same eId in another version is the same paragraph only when listed here as its sibling.
+    """
+    site = site.rstrip("/")
+    work = resolution.work
+
+    def arc(parent: ET.Element, tag: str, text: str = "", **attributes: str) -> ET.Element:
+        element = ET.SubElement(parent, f"{{{VERSIONS_NS}}}{tag}", {k: xml_safe(v) for k, v in attributes.items()})
+        if text:
+            element.text = xml_safe(text)
+        return element
+
+    versions = arc(_el(meta, "proprietary", source="#archive"), "versions", work=work.symbol, alignment=work.alignment)
+    for version in versions_of(resolution):
+        akn = reverse("resolution-akn", kwargs={"symbol": version.symbol, "language": version.language})
+        arc(versions, "version", language=AKN_LANGUAGES.get(version.language, version.language), href=site + akn)
+    for mismatch in work.mismatches:
+        if resolution.language in mismatch.get("languages", ()):
+            codes = " ".join(AKN_LANGUAGES.get(code, code) for code in mismatch["languages"])
+            arc(versions, "mismatch", describe_mismatch(mismatch)[1], problem=mismatch["problem"], languages=codes)
+    paragraphs = list(resolution.paragraphs.all())
+    siblings = siblings_of(paragraphs)
+    for paragraph in paragraphs:
+        element = arc(versions, "paragraph", eid=paragraph.eid, href=site + paragraph.get_absolute_url())
+        for sibling in siblings.get(paragraph.pk, []):
+            language = sibling.resolution.language
+            arc(element, "sibling", language=AKN_LANGUAGES.get(language, language), eid=sibling.eid,
+                href=site + sibling.get_absolute_url())
 
 
 # --- Search results as CSV ---------------------------------------------------------------------------

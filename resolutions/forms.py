@@ -50,7 +50,7 @@ class CleanTextMixin:
 class CleanModelForm(CleanTextMixin, forms.ModelForm):
     """The base of every admin model form."""
 
-ACCEPTED_EXTENSIONS = (".txt", ".pdf", ".docx")
+ACCEPTED_EXTENSIONS = (".txt", ".pdf", ".docx", ".xml")  # .xml: the declaration as udhr XML
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -131,7 +131,7 @@ class UploadForm(forms.Form):
         label="Files",
         required=False,
         allow_empty_file=True,  # refused below, with the file's name
-        help_text=".txt (UTF-8, UTF-16 or GB18030), .pdf with a text layer, or .docx; several at once.",
+        help_text=".txt (UTF-8, UTF-16 or GB18030), .pdf with a text layer, .docx, or the Universal Declaration as udhr .xml; several at once.",
     )
 
     def __init__(self, *args, too_large: tuple[str, ...] = (), request_too_large: int = 0, **kwargs) -> None:

@@ -16,17 +16,23 @@ from django.urls import reverse
 
 from .models import (
     BODY_NAMES_ZH,
+    HTML_LANGUAGE_TAGS,
+    LANGUAGE_NAMES_ZH,
     PARAGRAPH_KIND_NAMES_ZH,
+    Alignment,
     Body,
     Footnote,
+    Language,
     Paragraph,
     ParagraphKind,
     Reference,
     Resolution,
+    Work,
     official_document_url,
 )
 
-HTML_LANG = {"zh": "zh-Hans", "en": "en"}
+HTML_LANG = HTML_LANGUAGE_TAGS
+LANGUAGE_ORDER = {language: index for index, language in enumerate(Language.values)}
 
 
 def session_key(session: str) -> tuple[int, str]:
@@ -188,9 +194,34 @@ def paragraph_url(resolution: Resolution, slug: str) -> str:
     )
 
 
+def paragraph_neighbourhood(
+    paragraphs: list[Paragraph], paragraph: Paragraph
+) -> tuple[Paragraph | None, list[Paragraph], Paragraph | None]:
+    """What a paragraph's page shows: the paragraph with its own lettered items when it has them (op3 shows
+    (a), (b) …), and the paragraphs just before and after them. `paragraphs` in document order."""
+    family = [p for p in paragraphs if p.kind == paragraph.kind and p.number == paragraph.number]
+    shown = family if not paragraph.item else [paragraph]
+    first = paragraphs.index(shown[0])
+    after = paragraphs.index(shown[-1]) + 1
+    previous = paragraphs[first - 1] if first > 0 else None
+    following = paragraphs[after] if after < len(paragraphs) else None
+    return previous, shown, following
+
+
 def reference_urls(references: list[Reference], language: str) -> dict[int, str]:
-    """Reference.get_absolute_url for all references of a page in one more query."""
-    wanted = {(r.target_id, r.target_paragraphs[0]) for r in references if r.target_id and r.target_paragraphs}
+    """Where each reference of a page links, in two more queries at most.
+
+    A cross-reference lands in the reader's language (`language`) when the archive holds the cited resolution in
+    it, else in the version it is linked to; "第 18/18 号决议第 3 段" lands on that paragraph.
+    """
+    targets = {r.target_id: r.target for r in references if r.target_id}
+    elsewhere = {t.work_id for t in targets.values() if t.language != language}
+    in_language = {}
+    if elsewhere:
+        held = Resolution.objects.filter(work_id__in=elsewhere, language=language).only("symbol", "language", "work_id")
+        in_language = {version.work_id: version for version in held}
+    chosen = {pk: in_language.get(target.work_id, target) for pk, target in targets.items()}
+    wanted = {(chosen[r.target_id].pk, r.target_paragraphs[0]) for r in references if r.target_id and r.target_paragraphs}
     slugs: dict[tuple[int, int], str] = {}
     if wanted:
         rows = Paragraph.objects.filter(
@@ -205,8 +236,8 @@ def reference_urls(references: list[Reference], language: str) -> dict[int, str]
         if reference.target_id is None:
             urls[reference.pk] = official_document_url(reference.target_symbol, language)
             continue
-        slug = slugs.get((reference.target_id, reference.target_paragraphs[0])) if reference.target_paragraphs else None
-        target = reference.target
+        target = chosen[reference.target_id]
+        slug = slugs.get((target.pk, reference.target_paragraphs[0])) if reference.target_paragraphs else None
         urls[reference.pk] = paragraph_url(target, slug) if slug else target.get_absolute_url()
     return urls
 
@@ -218,11 +249,13 @@ def prepare_text(
     references: list[Reference],
     *,
     site: str,
+    anchor_prefix: str = "",
 ) -> None:
     """Give each paragraph and footnote the links and markers the template places into its text.
 
     Each paragraph also gets what its controls show (address, full address, names, citations), worked out
-    here once instead of by template tags for every paragraph of a long resolution.
+    here once instead of by template tags for every paragraph of a long resolution. `anchor_prefix` keeps the
+    element ids of a second language on the same page apart ("en-op7", "en-fn3").
     """
     urls = reference_urls(references, resolution.language)
 
@@ -235,11 +268,14 @@ def prepare_text(
         )
         return Link(reference.start, reference.end, urls[reference.pk], title, external=not held)
 
+    for footnote in footnotes:
+        footnote.anchor = f"{anchor_prefix}fn{footnote.number}"
     for paragraph in paragraphs:
+        paragraph.anchor = anchor_prefix + paragraph.slug
         paragraph.links = [link(r) for r in references if r.paragraph_id == paragraph.pk and r.footnote_id is None]
         paragraph.footnote_list = [f for f in footnotes if f.paragraph_id == paragraph.pk]
         paragraph.markers = [
-            Marker(f.offset, f.number, f"fn{f.number}") for f in paragraph.footnote_list if f.offset is not None
+            Marker(f.offset, f.number, f.anchor) for f in paragraph.footnote_list if f.offset is not None
         ]
         paragraph.url = paragraph.get_absolute_url()
         paragraph.full_url = site + paragraph.url
@@ -296,3 +332,183 @@ def citing(cited_by: list[dict], paragraph: Paragraph) -> list[dict]:
     if paragraph.kind != ParagraphKind.OPERATIVE or paragraph.item:
         return []
     return [c for c in cited_by if paragraph.number in c["paragraph_numbers"]]
+
+
+# --- Language versions: which are held, which paragraphs pair, what differs --------------------------------
+
+
+def versions_of(resolution: Resolution) -> list[Resolution]:
+    """Every language version of the resolution's work, in the UN's order of languages (zh, en, fr, es, ru, ar)."""
+    versions = Resolution.objects.filter(work_id=resolution.work_id).only("symbol", "language", "title", "work_id")
+    return sorted(versions, key=lambda version: LANGUAGE_ORDER.get(version.language, 99))
+
+
+def siblings_of(paragraphs: list[Paragraph]) -> dict[int, list[Paragraph]]:
+    """For each paragraph id, the same paragraph in the work's other versions as aligned (one query)."""
+    links = (
+        Paragraph.siblings.through.objects.filter(from_paragraph_id__in=[p.pk for p in paragraphs])
+        .select_related("to_paragraph__resolution")
+        .order_by("to_paragraph__resolution__language")
+    )
+    found: dict[int, list[Paragraph]] = {}
+    for link in links:
+        found.setdefault(link.from_paragraph_id, []).append(link.to_paragraph)
+    for siblings in found.values():
+        siblings.sort(key=lambda p: LANGUAGE_ORDER.get(p.resolution.language, 99))
+    return found
+
+
+def attach_siblings(
+    paragraphs: list[Paragraph], versions: list[Resolution], *, language: str, site: str
+) -> dict[int, list[Paragraph]]:
+    """Give each paragraph `.siblings_held` (its paired paragraphs, text ready to show, each with its own
+    permanent link) and `.unpaired_in` (languages held in which it has no pair); returns the siblings found."""
+    found = siblings_of(paragraphs)
+    by_version: dict[int, list[Paragraph]] = {}
+    for siblings in found.values():
+        for sibling in siblings:
+            by_version.setdefault(sibling.resolution_id, []).append(sibling)
+    for version_id, siblings in by_version.items():
+        version = siblings[0].resolution
+        references = list(
+            Reference.objects.filter(paragraph__in=siblings, footnote=None).select_related("target").order_by("start")
+        )
+        # Footnote markers stay with the sibling's own page: its text is shown here without them.
+        prepare_text(version, siblings, [], references, site=site, anchor_prefix=f"{version.language}-")
+        for sibling in siblings:
+            sibling.html_lang = version.html_lang
+            sibling.language_name = Language(version.language).label if version.language in Language.values else version.language
+    others = [v.language for v in versions if v.language != language]
+    for paragraph in paragraphs:
+        paragraph.siblings_held = found.get(paragraph.pk, [])
+        paired = {s.resolution.language for s in paragraph.siblings_held}
+        paragraph.unpaired_in = [
+            {"language": other, "name_zh": LANGUAGE_NAMES_ZH.get(other, other), "name_en": _english_name(other)}
+            for other in others
+            if other not in paired
+        ]
+    return found
+
+
+def parallel_rows(first: list[Paragraph], second: list[Paragraph], siblings: dict[int, list[Paragraph]]) -> list[dict]:
+    """Rows of a side-by-side page: each paragraph beside its sibling; an unpaired one beside nothing.
+
+    Paragraphs of both versions keep their own order (pairs never cross: resolutions.alignment pairs only the
+    common beginning and end of each kind), so an unpaired paragraph of the second version sits where it falls.
+    """
+    second_ids = {p.pk: p for p in second}
+    partner: dict[int, Paragraph] = {}
+    for paragraph in first:
+        match = next((s for s in siblings.get(paragraph.pk, []) if s.pk in second_ids), None)
+        if match is not None:
+            partner[paragraph.pk] = second_ids[match.pk]
+    paired_second = {p.pk for p in partner.values()}
+    rows: list[dict] = []
+    waiting = iter(second)
+    pending = next(waiting, None)
+    for paragraph in first:
+        other = partner.get(paragraph.pk)
+        if other is not None:
+            while pending is not None and pending.pk != other.pk:
+                if pending.pk not in paired_second:
+                    rows.append({"kind": pending.kind, "first": None, "second": pending})
+                pending = next(waiting, None)
+            pending = next(waiting, None)
+        rows.append({"kind": paragraph.kind, "first": paragraph, "second": other})
+    while pending is not None:
+        if pending.pk not in paired_second:
+            rows.append({"kind": pending.kind, "first": None, "second": pending})
+        pending = next(waiting, None)
+    return rows
+
+
+def sections(rows: list[dict]) -> list[dict]:
+    """Consecutive rows of one kind as a section: preamble, operative part, annex."""
+    grouped: list[dict] = []
+    for row in rows:
+        if not grouped or grouped[-1]["kind"] != row["kind"]:
+            grouped.append({"kind": row["kind"], "name_zh": _kind_zh(row["kind"]), "name_en": _kind_en(row["kind"]), "rows": []})
+        grouped[-1]["rows"].append(row)
+    return grouped
+
+
+def alignment_notice(resolution: Resolution, work: Work) -> dict | None:
+    """What a page of a version says when the versions are not all paired, or None.
+
+    {"problems": [(zh, en) …], "unpaired": [{"name_zh", "name_en", "eids"} …]}: the differences found and,
+    for each other language, this version's paragraphs without a pair there.
+    """
+    if work.alignment != Alignment.MISMATCHED:
+        return None
+    language = resolution.language
+    concerning = [m for m in work.mismatches if language in m.get("languages", ())]
+    if not concerning:
+        return None
+    problems = [describe_mismatch(m) for m in concerning if m["problem"] != "unpaired"]
+    unpaired = []
+    for mismatch in concerning:
+        if mismatch["problem"] != "unpaired" or not mismatch["eids"].get(language):
+            continue
+        other = next(code for code in mismatch["languages"] if code != language)
+        entry = next((u for u in unpaired if u["language"] == other), None)
+        if entry is None:
+            entry = {"language": other, "name_zh": LANGUAGE_NAMES_ZH.get(other, other), "name_en": _english_name(other), "eids": []}
+            unpaired.append(entry)
+        entry["eids"] += mismatch["eids"][language]
+    return {"problems": problems, "unpaired": unpaired}
+
+
+def describe_mismatch(mismatch: dict) -> tuple[str, str]:
+    """A mismatch as a sentence in Chinese and in English, for the reading pages and the admin."""
+    first, second = mismatch["languages"]
+    zh_a, zh_b = LANGUAGE_NAMES_ZH.get(first, first), LANGUAGE_NAMES_ZH.get(second, second)
+    en_a, en_b = _english_name(first), _english_name(second)
+    kind_zh, kind_en = _kind_zh(mismatch.get("kind", "")), _kind_en(mismatch.get("kind", ""))
+    problem = mismatch["problem"]
+    if problem == "count":
+        counts = mismatch["counts"]
+        return (
+            f"{kind_zh}：{zh_a}本 {counts[first]} 段，{zh_b}本 {counts[second]} 段（按位置编号，均不配对）",
+            f"{kind_en}: {counts[first]} in the {en_a} text, {counts[second]} in the {en_b} (numbered by position:"
+            " none paired)",
+        )
+    if problem == "only_in":
+        eids = mismatch["eids"]
+        zh_parts = [f"只见于{name}本：{', '.join(eids[code])}" for code, name in ((first, zh_a), (second, zh_b)) if eids[code]]
+        en_parts = [f"only in the {name} text: {', '.join(eids[code])}" for code, name in ((first, en_a), (second, en_b)) if eids[code]]
+        return f"{kind_zh}：" + "；".join(zh_parts), f"{kind_en}: " + "; ".join(en_parts)
+    if problem == "order":
+        return f"{kind_zh}：段落顺序不同", f"{kind_en}: the paragraphs come in another order"
+    if problem == "anchors":
+        values = mismatch["values"]
+        shown_a = ", ".join(map(str, values[first]))
+        shown_b = ", ".join(map(str, values[second]))
+        if mismatch["what"] == "references":
+            return (
+                f"{mismatch['eid']}：所引决议不同（{zh_a}本 {shown_a}；{zh_b}本 {shown_b}）",
+                f"{mismatch['eid']}: cites other resolutions ({en_a} {shown_a}; {en_b} {shown_b})",
+            )
+        return (
+            f"{mismatch['eid']}：所附脚注不同（{zh_a}本 {shown_a}；{zh_b}本 {shown_b}）",
+            f"{mismatch['eid']}: carries other footnotes ({en_a} {shown_a}; {en_b} {shown_b})",
+        )
+    if problem == "unpaired":
+        eids = mismatch["eids"]
+        return (
+            f"{kind_zh}未配对：{zh_a}本 {len(eids[first])} 段，{zh_b}本 {len(eids[second])} 段",
+            f"{kind_en} not paired: {len(eids[first])} in the {en_a} text, {len(eids[second])} in the {en_b}",
+        )
+    return problem, problem
+
+
+def _english_name(language: str) -> str:
+    return Language(language).name.title() if language in Language.values else language
+
+
+def _kind_zh(kind: str) -> str:
+    return PARAGRAPH_KIND_NAMES_ZH.get(kind, kind)
+
+
+def _kind_en(kind: str) -> str:
+    labels = dict(ParagraphKind.choices)
+    return f"{labels[kind]} paragraphs" if kind in labels else kind

@@ -17,10 +17,10 @@ from typing import Any
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
-from . import history, originals
+from . import alignment, history, originals
 from .anchoring import (
     StoredMarker,
     StoredReference,
@@ -31,12 +31,14 @@ from .anchoring import (
 from .models import (
     Footnote,
     FormerEid,
+    Language,
     Origin,
     Paragraph,
     Reference,
     Resolution,
     Revision,
     SourceFile,
+    Work,
 )
 from .parsing import Body as ParsedBody
 from .parsing import ParsedResolution, ParseError, parse_resolution
@@ -54,6 +56,7 @@ from .records import (
     successors,
 )
 from .search.indexing import schedule_reindex
+from .series import refresh_series
 
 logger = logging.getLogger(__name__)
 
@@ -169,8 +172,17 @@ def _store(
         reason += "; replaced curator edits: " + ", ".join(edit.part for edit in replaced)
     _add_revision(resolution, origin=origin, user=user, reason=reason, before=before)
     _journal_on_commit(kept, resolution, filename=name, user=user, origin=origin)
-    schedule_reindex(resolution.pk)
+    _after_change(resolution)
     return IngestResult(resolution, status, parsed.warnings, tuple(replaced))
+
+
+def _after_change(resolution: Resolution) -> None:
+    """What every change to a resolution's text sets off: its versions paired again, the index, its series."""
+    align_versions(resolution.work)
+    if resolution.moved_from_work_id is not None:  # its symbol was edited: the work it left changed too
+        align_versions(Work.objects.filter(pk=resolution.moved_from_work_id).first())
+    schedule_reindex(resolution.pk)
+    refresh_series(resolution.symbol)
 
 
 def _copy_metadata(record: dict, resolution: Resolution) -> None:
@@ -343,6 +355,74 @@ def _best_target(symbol: str, language: str) -> Resolution | None:
     return candidates[0] if candidates else None
 
 
+@transaction.atomic
+def align_versions(work: Work | None) -> Work | None:
+    """Pair the paragraphs of a work's language versions again, after any version was ingested, edited or deleted.
+
+    Paired paragraphs become each other's `siblings`; what differs is kept on the work (`alignment`,
+    `mismatches`, `metadata_differences`, see resolutions.alignment). A work left without versions is deleted.
+    """
+    if work is None:
+        return None
+    given = work
+    # One alignment of a work at a time: two versions ingested at once each see the other once it is committed.
+    work = Work.objects.select_for_update().filter(pk=given.pk).first()
+    if work is None:
+        return None
+    versions = sorted(work.versions.all(), key=lambda version: LANGUAGE_ORDER.get(version.language, 99))
+    if not versions:
+        work.delete()
+        return None
+    paragraphs = list(Paragraph.objects.filter(resolution__work=work).order_by("resolution", "position"))
+    cited: dict[int, set[str]] = {}
+    for paragraph_id, symbol in Reference.objects.filter(
+        paragraph__resolution__work=work, footnote=None, is_resolution=True
+    ).values_list("paragraph_id", "target_symbol"):
+        cited.setdefault(paragraph_id, set()).add(symbol)
+    carried: dict[int, set[int]] = {}
+    for paragraph_id, number in Footnote.objects.filter(resolution__work=work, paragraph__isnull=False).values_list(
+        "paragraph_id", "number"
+    ):
+        carried.setdefault(paragraph_id, set()).add(number)
+    by_version: dict[int, list[Paragraph]] = {}
+    for paragraph in paragraphs:
+        by_version.setdefault(paragraph.resolution_id, []).append(paragraph)
+    units = {
+        version.language: [
+            alignment.Unit(p.eid, p.kind, frozenset(cited.get(p.pk, ())), frozenset(carried.get(p.pk, ())))
+            for p in by_version.get(version.pk, [])
+        ]
+        for version in versions
+    }
+    result = alignment.align_versions(units)
+
+    links = Paragraph.siblings.through
+    ids = [p.pk for p in paragraphs]
+    links.objects.filter(Q(from_paragraph_id__in=ids) | Q(to_paragraph_id__in=ids)).delete()
+    pk_of = {(version.language, p.eid): p.pk for version in versions for p in by_version.get(version.pk, [])}
+    rows = []
+    for (first, second), eids in result.pairs.items():
+        for eid in eids:
+            a, b = pk_of[(first, eid)], pk_of[(second, eid)]
+            rows += [links(from_paragraph_id=a, to_paragraph_id=b), links(from_paragraph_id=b, to_paragraph_id=a)]
+    links.objects.bulk_create(rows)
+
+    work.alignment = result.status
+    work.mismatches = list(result.mismatches)
+    work.metadata_differences = alignment.metadata_differences(
+        {version.language: {name: getattr(version, name) for name in alignment.WORK_FACTS} for version in versions}
+    )
+    work.aligned_at = timezone.now()
+    fields = ["alignment", "mismatches", "metadata_differences", "aligned_at"]
+    work.save(update_fields=fields)
+    for name in fields:  # the caller's copy (resolution.work) says the same
+        setattr(given, name, getattr(work, name))
+    return work
+
+
+LANGUAGE_ORDER = {language: index for index, language in enumerate(Language.values)}
+
+
 def _keep_source(
     resolution: Resolution, *, source: bytes, filename: str, checksum: str, user: Any, origin: str
 ) -> SourceFile:
@@ -477,7 +557,7 @@ def record_edit(
             resolution, origin=origin, user=user, reason=reason or "edited: " + describe_changes(changes),
             before=before, after=after,
         )
-    schedule_reindex(resolution.pk)
+    _after_change(resolution)
     return revision
 
 
@@ -600,7 +680,7 @@ def delete_resolution(resolution: Resolution, *, user: Any = None) -> Revision:
 
     References to it fall back to the UN document system, or to another language held.
     """
-    symbol, language, pk = resolution.symbol, resolution.language, resolution.pk
+    symbol, language, pk, work = resolution.symbol, resolution.language, resolution.pk, resolution.work
     last = record_of(resolution)
     last["source"]["files"] = list(resolution.sources.values_list("sha256", flat=True))
     tombstone = Revision.objects.create(
@@ -610,10 +690,12 @@ def delete_resolution(resolution: Resolution, *, user: Any = None) -> Revision:
     citing = list(Reference.objects.filter(target=resolution).values_list("pk", flat=True))
     SourceFile.objects.filter(resolution=resolution).update(resolution=None)
     resolution.delete()  # its revisions stay, detached (resolution = NULL)
+    align_versions(work)
     other = Resolution.objects.filter(symbol=symbol).exclude(language=language).first()
     if other is not None:
         Reference.objects.filter(pk__in=citing).update(target=other)
     schedule_reindex(pk)
+    refresh_series(symbol)
     logger.info("deleted %s (%s)%s", symbol, language, f" by {user}" if user else "")
     tombstone.refresh_from_db()
     return tombstone
@@ -656,7 +738,7 @@ def restore_revision(revision: Revision, *, user: Any = None) -> Resolution:
     _add_revision(
         resolution, origin=Origin.RESTORE, user=user, reason=f"restored {what} (revision {revision.pk})", before=before
     )
-    schedule_reindex(resolution.pk)
+    _after_change(resolution)
     return resolution
 
 
@@ -696,7 +778,7 @@ def restore_paragraph(resolution: Resolution, revision: Revision, eid: str, *, u
         resolution, origin=Origin.RESTORE, user=user, reason=f"restored {eid} as of {when} (revision {revision.pk})",
         before=before,
     )
-    schedule_reindex(resolution.pk)
+    _after_change(resolution)
     return row
 
 
@@ -903,6 +985,7 @@ __all__ = [
     "Placements",
     "RestoreError",
     "StructureError",
+    "align_versions",
     "carry_addresses",
     "content",
     "delete_resolution",

@@ -12,8 +12,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from . import history_views
+from . import history_views, series, versions_views
 from .models import (
+    LANGUAGE_NAMES_ZH,
     Body,
     Language,
     Paragraph,
@@ -24,24 +25,28 @@ from .models import (
 )
 from .reading import (
     HTML_LANG,
+    alignment_notice,
+    attach_siblings,
     citation_en,
     citation_zh,
     cited_by,
     citing,
+    paragraph_neighbourhood,
     paragraph_url,
     prepare_text,
-    series_key,
     session_key,
+    siblings_of,
+    versions_of,
 )
 
 PER_PAGE = 50
 LANGUAGE_NAMES = dict(Language.choices)
-LANGUAGE_NAMES_IN_ZH = {"zh": "中文", "en": "英文"}
+LANGUAGE_CODES = "|".join(Language.values)  # zh|en|fr|es|ru|ar
 # /browse/ga/67/: bodies by a short lower-case name in URLs.
 BODY_SLUGS = {value.lower(): value for value in Body.values}
 SLUG_RE = re.compile(r"^(?P<prefix>pp|op|annex)(?P<number>\d+)(?P<item>[a-z]{0,3})$")
 TAIL_RE = re.compile(
-    r"^(?P<symbol>.+?)(?:/(?P<language>zh|en))?(?:/(?P<slug>(?:pp|op|annex)\d+[a-z]{0,3}))?/?$", re.IGNORECASE
+    rf"^(?P<symbol>.+?)(?:/(?P<language>{LANGUAGE_CODES}))?(?:/(?P<slug>(?:pp|op|annex)\d+[a-z]{{0,3}}))?/?$", re.IGNORECASE
 )
 
 
@@ -235,7 +240,7 @@ def _find(request: HttpRequest, symbol: str, language: str, eid: str | None = No
         wanted, held = Language(language), Language(resolution.language)
         messages.info(
             request,
-            f"档案没有 {resolution.symbol} 的{LANGUAGE_NAMES_IN_ZH[wanted]}本，以下是{LANGUAGE_NAMES_IN_ZH[held]}本。"
+            f"档案没有 {resolution.symbol} 的{LANGUAGE_NAMES_ZH[wanted]}本，以下是{LANGUAGE_NAMES_ZH[held]}本。"
             f" The archive holds no {wanted.name.title()} text of {resolution.symbol};"
             f" here is the {held.name.title()} one.",
         )
@@ -256,6 +261,11 @@ def resolution_detail(request: HttpRequest, symbol: str, language: str) -> HttpR
         return resolution
     if (resolution.symbol, resolution.language) != (symbol, language):
         return redirect(resolution, permanent=resolution.language == language)
+    if "beside" in request.GET:  # two languages side by side: resolutions/versions_views.py
+        surroundings = _surroundings(request, resolution)
+        return versions_views.side_by_side(
+            request, resolution, request.GET["beside"], surroundings=surroundings, site=_site(request)
+        )
 
     paragraphs = list(resolution.paragraphs.all())
     footnotes = list(resolution.footnotes.all())
@@ -268,6 +278,8 @@ def resolution_detail(request: HttpRequest, symbol: str, language: str) -> HttpR
     citations = cited_by(resolution)
     for paragraph in paragraphs:
         paragraph.cited_by = citing(citations, paragraph)
+    surroundings = _surroundings(request, resolution)
+    attach_siblings(paragraphs, surroundings["versions"], language=resolution.language, site=_site(request))
     context = {
         "resolution": resolution,
         "preambular": [p for p in paragraphs if p.kind == ParagraphKind.PREAMBULAR],
@@ -275,7 +287,7 @@ def resolution_detail(request: HttpRequest, symbol: str, language: str) -> HttpR
         "annex": [p for p in paragraphs if p.kind == ParagraphKind.ANNEX],
         "loose_footnotes": [f for f in footnotes if f.paragraph_id is None],
         "cited_by": citations,
-        **_surroundings(request, resolution),
+        **surroundings,
     }
     return render(request, "resolutions/resolution_detail.html", context)
 
@@ -283,18 +295,25 @@ def resolution_detail(request: HttpRequest, symbol: str, language: str) -> HttpR
 def _surroundings(request: HttpRequest, resolution: Resolution, paragraph: Paragraph | None = None) -> dict:
     """What every page about one resolution shows around its text: versions, series, links out, citation.
 
-    On a paragraph's page the language switch leads to the same paragraph in the other language, when held.
+    On a paragraph's page the language switch leads to the same paragraph in another language: its sibling
+    when the versions pair it, else the paragraph of the same address there (the page then says the numbering
+    differs), else that version's whole text.
     """
-    versions = list(
-        Resolution.objects.filter(symbol=resolution.symbol).only("symbol", "language").order_by("-language")
-    )
+    versions = versions_of(resolution)
+    siblings = {s.resolution_id: s for s in siblings_of([paragraph]).get(paragraph.pk, [])} if paragraph else {}
     for version in versions:
         version.switch_url = version.get_absolute_url()
-        if paragraph is not None and version.paragraphs.filter(eid=paragraph.eid).exists():
+        version.beside_url = f"{resolution.get_absolute_url()}?beside={version.language}"
+        if paragraph is not None and version.pk in siblings:
+            version.switch_url = siblings[version.pk].get_absolute_url()
+        elif paragraph is not None and version.paragraphs.filter(eid=paragraph.eid).exists():
             version.switch_url = paragraph_url(version, paragraph.slug)
+    work = resolution.work
     previous, following = _series_neighbours(resolution)
     return {
         "versions": versions,
+        "work": work,
+        "alignment_notice": alignment_notice(resolution, work),
         "html_lang": HTML_LANG.get(resolution.language, resolution.language),
         "official_url": official_document_url(resolution.symbol, resolution.language),
         "committee_report_url": official_document_url(resolution.committee_report, resolution.language),
@@ -309,17 +328,8 @@ def _surroundings(request: HttpRequest, resolution: Resolution, paragraph: Parag
 
 
 def _series_neighbours(resolution: Resolution) -> tuple[Resolution | None, Resolution | None]:
-    """The previous and next resolution of the same title and body (the yearly series), in the same language."""
-    same_title = Resolution.objects.filter(title__iexact=resolution.title.strip())
-    series = list(
-        same_title.filter(body=resolution.body, language=resolution.language)
-        .exclude(symbol=resolution.symbol)
-        .only("symbol", "language", "session", "number", "title", "adopted_on")
-    )
-    here = series_key(resolution)
-    earlier = [r for r in series if series_key(r) < here]
-    later = [r for r in series if series_key(r) > here]
-    return (max(earlier, key=series_key) if earlier else None, min(later, key=series_key) if later else None)
+    """The previous and next member of the resolution's series (resolutions.series), in its language where held."""
+    return series.neighbours(resolution)
 
 
 # --- A paragraph -------------------------------------------------------------------------------------
@@ -340,12 +350,7 @@ def paragraph_detail(request: HttpRequest, symbol: str, language: str, eid: str)
             return redirect(renamed.paragraph.get_absolute_url(), permanent=True)
         return _paragraph_gone(request, resolution, eid)
     paragraph = paragraphs[index]
-    # Its neighbours, and its own lettered items when it has them (op3 shows (a), (b) …).
-    family = [p for p in paragraphs if p.kind == paragraph.kind and p.number == paragraph.number]
-    shown = family if not paragraph.item else [paragraph]
-    previous = paragraphs[paragraphs.index(shown[0]) - 1] if paragraphs.index(shown[0]) > 0 else None
-    after = paragraphs.index(shown[-1]) + 1
-    following = paragraphs[after] if after < len(paragraphs) else None
+    previous, shown, following = paragraph_neighbourhood(paragraphs, paragraph)
     neighbours = [p for p in (previous, *shown, following) if p is not None]
     footnotes = list(resolution.footnotes.filter(paragraph__in=neighbours))
     references = list(
@@ -353,6 +358,8 @@ def paragraph_detail(request: HttpRequest, symbol: str, language: str, eid: str)
     )
     prepare_text(resolution, neighbours, footnotes, references, site=_site(request))
     citations = citing(cited_by(resolution), paragraph)
+    surroundings = _surroundings(request, resolution, paragraph)
+    attach_siblings(neighbours, surroundings["versions"], language=resolution.language, site=_site(request))
     context = {
         "resolution": resolution,
         "paragraph": paragraph,
@@ -361,7 +368,7 @@ def paragraph_detail(request: HttpRequest, symbol: str, language: str, eid: str)
         "following": following,
         "footnotes": footnotes,
         "cited_by": citations,
-        **_surroundings(request, resolution, paragraph),
+        **surroundings,
         "permanent_url": request.build_absolute_uri(paragraph.get_absolute_url()),
         "citation_zh": citation_zh(resolution, paragraph),
         "citation_en": citation_en(resolution, paragraph),

@@ -34,14 +34,14 @@ def edit(paragraph: Paragraph, user, **values) -> None:
 
 def wipe() -> None:
     """What a lost or new database looks like: no rows, no originals, an empty index."""
-    Revision.objects.all().delete()
-    for resolution in Resolution.objects.all():
-        resolution.delete()
-    SourceFile.objects.all().delete()
-    get_user_model().objects.all().delete()
-    IndexTask.objects.all().delete()
+    from resolutions.backup import archive_models
     from resolutions.search.indexing import rebuild_index
 
+    Revision.objects.all().delete()
+    for model in reversed(archive_models()):  # referencing tables first (works, series … go last)
+        model._default_manager.all().delete()
+    get_user_model().objects.all().delete()
+    IndexTask.objects.all().delete()
     rebuild_index()
     shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
 
@@ -66,7 +66,13 @@ def archive_seen_by_readers(urls: list[str]) -> dict:
         (s.sha256, s.filename, s.file.name, s.uploaded_at.isoformat(), s.origin, s.resolution_id, s.file.read())
         for s in SourceFile.objects.all()
     )
-    seen["resolutions"] = sorted(Resolution.objects.values_list("pk", "symbol", "language", "created_at", "updated_at"))
+    seen["resolutions"] = sorted(
+        Resolution.objects.values_list("pk", "symbol", "language", "created_at", "updated_at", "work_id")
+    )
+    seen["siblings"] = sorted(Paragraph.siblings.through.objects.values_list("from_paragraph_id", "to_paragraph_id"))
+    from resolutions.backup import archive_models
+
+    seen["rows"] = {model._meta.label: model._default_manager.count() for model in archive_models()}
     return seen
 
 
@@ -101,7 +107,7 @@ def test_export_wipe_import_gives_back_every_page_link_revision_and_search_resul
 
     out = io.StringIO()
     call_command("export_archive", str(tmp_path / "backup"), stdout=out)
-    assert "Exported 9 resolutions" in out.getvalue()
+    assert "Exported 10 resolutions" in out.getvalue()  # the eleven samples, one deleted
     wipe()
     assert Client().get("/A/HRC/RES/45/32/zh/op3").status_code == 404
     call_command("import_archive", str(tmp_path / "backup"), stdout=io.StringIO())

@@ -1,4 +1,4 @@
-"""The data migration that turns revisions into the states each change left (0003/0004), on an archive as it was."""
+"""The data migration that turns revisions into the states each change left (0007/0008), on an archive as it was."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -7,8 +7,8 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("resolutions", "0002_former_eids")]
-AFTER = [("resolutions", "0004_curator_revisions_as_states")]
+BEFORE = [("resolutions", "0006_series_members_and_lineage")]
+AFTER = [("resolutions", "0008_curator_revisions_as_states")]
 
 
 def migrate(targets):
@@ -32,13 +32,14 @@ def test_old_revisions_become_states_credited_to_the_change_that_made_them(djang
         Revision = apps.get_model("resolutions", "Revision")
         SourceFile = apps.get_model("resolutions", "SourceFile")
         User = apps.get_model("auth", "User")
+        Work = apps.get_model("resolutions", "Work")
         wang = User.objects.create(username="wang")
         resolution = Resolution.objects.create(
-            symbol="A/RES/67/161", language="zh", body="GA", session="67", number="161", title="酷刑（订正）"
+            work=Work.objects.create(symbol="A/RES/67/161"), symbol="A/RES/67/161", language="zh", body="GA", session="67", number="161", title="酷刑（订正）"
         )
         Paragraph.objects.create(resolution=resolution, kind="operative", position=1, number=1, eid="op1", text="第三稿")
         SourceFile.objects.create(resolution=resolution, file="sources/x.txt", filename="x.txt", sha256="0" * 64, size=1)
-        untouched = Resolution.objects.create(symbol="A/RES/1/1", language="en", body="GA", session="1", number="1", title="T")
+        untouched = Resolution.objects.create(work=Work.objects.create(symbol="A/RES/1/1"), symbol="A/RES/1/1", language="en", body="GA", session="1", number="1", title="T")
         Paragraph.objects.create(resolution=untouched, kind="preambular", position=1, number=1, eid="pp1", text="Alone")
 
         def old(text: str, title: str) -> dict:

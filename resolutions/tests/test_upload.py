@@ -404,3 +404,14 @@ def test_several_files_within_the_limit_each_are_read_one_at_a_time(curator_clie
     )
     assert preview.status_code == 200
     assert [p.parsed.symbol for p in preview.context["previews"]] == ["A/HRC/RES/45/32", "A/RES/67/161"]
+
+
+def test_the_declaration_as_udhr_xml_is_uploaded_as_its_english_version(curator_client, search_index):  # noqa: F811
+    services.ingest_resolution(source=data_file("A_RES_217_A_III.pdf"), filename="A_RES_217_A_III.pdf")
+    preview = upload(curator_client, ("A_RES_217_A_III_en.xml", data_file("A_RES_217_A_III_en.xml")))
+    assert [(p.parsed.symbol, p.parsed.language) for p in preview.context["previews"]] == [("A/RES/217(III)", "en")]
+    done = confirm_all(curator_client, preview)
+    assert [r.status for r in done.context["results"]] == ["created"]
+    english = Resolution.objects.get(symbol="A/RES/217(III)", language="en")
+    assert english.work.alignment == "aligned"
+    assert english.paragraphs.get(eid="pp1").siblings.get().resolution.language == "zh"

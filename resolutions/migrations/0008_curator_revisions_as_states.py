@@ -129,7 +129,7 @@ def states_as_revisions(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("resolutions", "0003_curator_provenance"),
+        ("resolutions", "0007_curator_provenance"),
     ]
 
     operations = [migrations.RunPython(revisions_as_states, states_as_revisions)]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("resolutions", "0004_curator_revisions_as_states"),
+        ("resolutions", "0008_curator_revisions_as_states"),
     ]
 
     operations = [

@@ -33,7 +33,7 @@ def name_each_revision(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("resolutions", "0002_former_eids"),
+        ("resolutions", "0006_series_members_and_lineage"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -45,7 +45,10 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name="revision", name="language",
-            field=models.CharField(choices=[("zh", "中文"), ("en", "English")], default="", max_length=2),
+            field=models.CharField(
+                choices=[("zh", "中文"), ("en", "English"), ("fr", "Français"), ("es", "Español"), ("ru", "Русский"), ("ar", "العربية")],
+                default="", max_length=2,
+            ),
             preserve_default=False,
         ),
         migrations.AddField(

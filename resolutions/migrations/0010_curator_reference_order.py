@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("resolutions", "0005_curator_review_notes"),
+        ("resolutions", "0009_curator_review_notes"),
     ]
 
     operations = [
