@@ -148,7 +148,12 @@ def _store(
     if resolution is not None:
         if same_text(before, incoming):
             if resolution.source_sha256 != checksum:
+                # Another file with the very same text (the official PDF of a text held from a .txt): kept as an
+                # original and named as the text's source; the text and its history are untouched.
                 _keep_source(resolution, source=source, filename=filename, checksum=checksum, user=user, origin=origin)
+                resolution.source_filename, resolution.source_sha256 = PurePath(filename).name[:255], checksum
+                resolution.parse_warnings = list(parsed.warnings)
+                resolution.save(update_fields=["source_filename", "source_sha256", "parse_warnings"])
             return IngestResult(resolution, UNCHANGED, parsed.warnings)
         replaced = history.edits_replaced(resolution, current=before, incoming=incoming)
         if replaced and not replace_edits:

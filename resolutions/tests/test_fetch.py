@@ -126,7 +126,8 @@ def test_a_second_run_asks_for_nothing_and_refresh_asks_only_whether_it_changed(
     out, _, _ = run_fetch("A/RES/78/171", "--lang", "en", "--refresh")
     assert "[1/1] A/RES/78/171 en: unchanged (the same PDF, sha256 " in out
     assert SourceFile.objects.count() == 1
-    assert Resolution.objects.get().revisions.count() == 0
+    # One revision: the text as the first fetch stored it (a revision is each state a change left).
+    assert list(Resolution.objects.get().revisions.values_list("origin", flat=True)) == ["fetch"]
 
 
 def test_a_version_held_from_a_file_is_left_alone_unless_refreshed(system):
