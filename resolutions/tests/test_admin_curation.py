@@ -346,3 +346,26 @@ def test_footnote_and_inline_paragraph_texts_are_cleaned_too(curator_client, sea
     footnote.refresh_from_db()
     assert "\x08" not in footnote.text and footnote.text.endswith("第 24841 号。")
     assert FormerEid.objects.count() == 0
+
+
+def test_every_curation_page_opens(curator_client, search_index):  # noqa: F811
+    resolution = ingest("A_HRC_RES_45_32.txt")
+    op12 = resolution.paragraphs.get(eid="op12")
+    reference = op12.references.get()
+    footnote = resolution.footnotes.get(number=1)
+    pages = [
+        reverse("admin:resolutions_paragraph_add"),
+        reverse("admin:resolutions_paragraph_split", args=[op12.pk]),
+        reverse("admin:resolutions_paragraph_merge", args=[op12.pk]),
+        reverse("admin:resolutions_paragraph_history", args=[op12.pk]),
+        reverse("admin:resolutions_resolution_history", args=[resolution.pk]),
+        reverse("admin:resolutions_resolution_withdrawn"),
+        reverse("admin:resolutions_revision_changelist"),
+        reverse("admin:resolutions_footnote_change", args=[footnote.pk]),
+    ]
+    assert [curator_client.get(url).status_code for url in pages] == [200] * len(pages)
+    page = curator_client.get(reverse("admin:resolutions_reference_change", args=[reference.pk])).content.decode()
+    assert 'name="cited_words" value="第 18/18 号决议第 3 和第 4 段"' in page
+    assert 'name="start"' not in page and 'name="end"' not in page
+    footnote_page = curator_client.get(reverse("admin:resolutions_footnote_change", args=[footnote.pk])).content.decode()
+    assert 'name="marker_after"' in footnote_page and 'name="offset"' not in footnote_page
