@@ -174,7 +174,7 @@ def read_manifest(source: Path) -> dict:
 
 def import_archive(source: Path, *, say: Callable[[str], None] = lambda line: None) -> dict:
     """Load an export into an empty archive: rows with their ids, accounts, originals; then rebuild the index."""
-    from .search.indexing import rebuild_index
+    from .search.service import rebuild_index
 
     manifest = read_manifest(source)
     if Resolution.objects.exists() or Revision.objects.exists() or SourceFile.objects.exists():

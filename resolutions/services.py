@@ -55,7 +55,7 @@ from .records import (
     same_text,
     successors,
 )
-from .search.indexing import schedule_reindex
+from .search.service import schedule_reindex
 from .series import refresh_series
 
 logger = logging.getLogger(__name__)

@@ -35,7 +35,7 @@ def edit(paragraph: Paragraph, user, **values) -> None:
 def wipe() -> None:
     """What a lost or new database looks like: no rows, no originals, an empty index."""
     from resolutions.backup import archive_models
-    from resolutions.search.indexing import rebuild_index
+    from resolutions.search.service import rebuild_index
 
     Revision.objects.all().delete()
     for model in reversed(archive_models()):  # referencing tables first (works, series … go last)
@@ -97,7 +97,7 @@ def test_export_wipe_import_gives_back_every_page_link_revision_and_search_resul
     urls += [p.get_absolute_url() for p in hrc.paragraphs.all()]
     # Scores depend on the index's statistics (Whoosh counts deleted documents until segments merge); the
     # import rebuilds the index, so the live one is rebuilt first to compare like with like.
-    from resolutions.search.indexing import rebuild_index
+    from resolutions.search.service import rebuild_index
 
     rebuild_index()
     expected = archive_seen_by_readers(urls)
