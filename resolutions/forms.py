@@ -16,15 +16,25 @@ from django.template.defaultfilters import filesizeformat
 from . import history, services
 from .models import Body, Resolution
 from .parsing import Kind, ParsedResolution, ParseError
-from .parsing.text import xml_safe
+from .parsing.text import XML_FORBIDDEN_RE, xml_safe
 from .records import record_from_parsed, record_of, same_text
 from .throttle import LoginThrottle, client_address
 from .uploads import discard, sha256_of, stage
 
 
-def strip_forbidden(text: str) -> str:
-    """`text` without the characters XML 1.0 forbids (the feed and the Akoma Ntoso export could not carry them)."""
-    return xml_safe(text)
+def strip_forbidden(text: str, *, page_break: str = "\n") -> str:
+    """`text` without the characters XML 1.0 forbids (the feed and the Akoma Ntoso export could not carry them).
+
+    A form feed is the page break the readers write between pages (text copied from a read PDF may carry one):
+    it becomes `page_break` (a line end, or a space in a one-line field), never nothing, so words stay apart.
+    """
+    return xml_safe(text.replace("\f", page_break))
+
+
+def _describe_removed(char: str, one_line: bool) -> str:
+    if char == "\f":
+        return f"U+000C page break, made a {'space' if one_line else 'line end'}"
+    return f"U+{ord(char):04X}" + f" {unicodedata.name(char, '')}".rstrip()
 
 
 class CleanTextMixin:
@@ -39,10 +49,12 @@ class CleanTextMixin:
         for name, value in list(cleaned.items()):
             if not isinstance(value, str):
                 continue
-            safe = strip_forbidden(value)
+            field = self.fields.get(name)
+            one_line = field is not None and not isinstance(field.widget, forms.Textarea)
+            safe = strip_forbidden(value, page_break=" " if one_line else "\n")
             if safe != value:
-                removed = sorted({ch for ch in value if ch not in safe}, key=ord)
-                self.stripped[name] = [f"U+{ord(ch):04X}" + (f" {unicodedata.name(ch, '')}".rstrip()) for ch in removed]
+                removed = sorted({ch for ch in value if XML_FORBIDDEN_RE.match(ch)}, key=ord)
+                self.stripped[name] = [_describe_removed(ch, one_line) for ch in removed]
                 cleaned[name] = safe
         return cleaned
 

@@ -335,6 +335,18 @@ def test_admin_forms_strip_characters_xml_forbids_and_say_so(curator_client, sea
     op3.refresh_from_db()
     assert op3.text == OP3
 
+    # A page break (the readers' form feed, in text copied from a read PDF) becomes a line end, never nothing.
+    cut = OP3.index("需要")
+    url, data, _ = paragraph_form(curator_client, op3)
+    data["text"] = [OP3[:cut] + "\f" + OP3[cut:]]
+    response = curator_client.post(url, data, follow=True)
+    op3.refresh_from_db()
+    assert op3.text == OP3[:cut] + "\n" + OP3[cut:]
+    assert [str(m) for m in response.context["messages"] if "XML" in str(m)] == [
+        "Removed characters that XML does not allow (control characters; a feed or export could not carry them) from: "
+        "text (U+000C page break, made a line end)"
+    ]
+
 
 def test_footnote_and_inline_paragraph_texts_are_cleaned_too(curator_client, search_index):  # noqa: F811
     resolution = ingest("A_RES_67_161.txt")
