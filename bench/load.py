@@ -358,6 +358,7 @@ class Readers:
         self.port, self.targets, self.clients, self.deadline, self.seed = port, targets, clients, deadline, seed
         self.latencies: dict[str, list[float]] = defaultdict(list)
         self.errors: dict[str, list[str]] = defaultdict(list)
+        self.failures: list[tuple[float, float, str, str]] = []  # (started, ended: monotonic s, kind, problem)
         self.lock = threading.Lock()
 
     def run(self) -> None:
@@ -373,7 +374,7 @@ class Readers:
         while time.monotonic() < self.deadline:
             kind = rng.choices(kinds, weights)[0]
             path = reader_path(kind, rng, self.targets)
-            started = time.perf_counter()
+            started, started_at = time.perf_counter(), time.monotonic()
             try:
                 client = f"10.{number}.{rng.randrange(RESEARCHERS) // 250}.{rng.randrange(250) + 1}"
                 status, body, _ = get(self.port, path, client=client)
@@ -385,6 +386,7 @@ class Readers:
                 self.latencies[kind].append(elapsed_ms)
                 if problem:
                     self.errors[kind].append(problem)
+                    self.failures.append((started_at, time.monotonic(), kind, problem))
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -398,8 +400,11 @@ def percentile(values: list[float], p: float) -> float:
 # Curators
 
 
-def curate(env: dict[str, str], corpus: str, deadline_wall: float, pause: float, queue) -> None:
-    """A curator process: create, replace and delete resolutions through the services until `deadline_wall`."""
+def curate(env: dict[str, str], corpus: str, deadline_wall: float, pause: float, queue, curator: int = 0) -> None:
+    """A curator process: create, replace and delete resolutions through the services until `deadline_wall`.
+
+    Curators numbered apart create resolutions of sessions of their own (they replace the same shared ones).
+    """
     setup_django(env)
     from django.db import connection
 
@@ -407,12 +412,12 @@ def curate(env: dict[str, str], corpus: str, deadline_wall: float, pause: float,
     from resolutions.services import delete_resolution, ingest_resolution
 
     bases = read_bases(Path(corpus))
-    renumberer = Renumberer(bases, seed=99)
-    rng = random.Random(5)
+    renumberer = Renumberer(bases, seed=99 + curator)
+    rng = random.Random(5 + curator)
     mine: list[tuple[str, str]] = []
     counts: dict[str, int] = defaultdict(int)
     errors: list[str] = []
-    generation = CURATOR_SESSION_OFFSET // 100
+    generation = CURATOR_SESSION_OFFSET // 100 + 1000 * curator
     while time.time() < deadline_wall:
         action = rng.random()
         try:

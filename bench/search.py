@@ -1,7 +1,7 @@
 """Search benchmark: an archive-sized corpus, our search path next to tantivy, SQLite FTS5 (trigram) and icontains.
 
     .venv/bin/pip install -r bench/requirements.txt      # tantivy, for the comparison only
-    .venv/bin/python bench/search.py --engine whoosh|opensearch --paragraphs 300000 [--corpus ../shared/corpus] [--workdir var/bench]
+    .venv/bin/python bench/search.py --engine whoosh|opensearch --paragraphs 300000 [--corpus ../shared/corpus] [--workdir var/bench] [--reuse]
 
 Builds N paragraphs recombined from the real texts (bench/corpus.py) into a fresh SQLite database and
 index under --workdir (--engine opensearch: into OPENSEARCH_URL's cluster, index OPENSEARCH_INDEX, default
@@ -226,14 +226,22 @@ def main() -> None:
     parser.add_argument("--paragraphs", type=int, default=20000)
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
     parser.add_argument("--workdir", type=Path, default=ROOT / "var" / "bench")
+    parser.add_argument("--reuse", action="store_true",
+                        help="keep the database, tantivy and FTS5 of an earlier run in --workdir (same --paragraphs): "
+                             "build only this engine's index (run the other engine on the same paragraphs)")
     parser.add_argument("--serve", action="store_true", help="(internal) be the query worker on a built --workdir")
     args = parser.parse_args()
     if args.serve:
         serve(args)
         return
-    if args.workdir.exists():
-        shutil.rmtree(args.workdir)
-    args.workdir.mkdir(parents=True)
+    built = args.workdir / f"built-{args.paragraphs}"
+    reuse = args.reuse and built.exists()
+    if args.reuse and not reuse:
+        print(f"--reuse: no run of {args.paragraphs} paragraphs finished in {args.workdir}; building everything", flush=True)
+    if not reuse:
+        if args.workdir.exists():
+            shutil.rmtree(args.workdir)
+        args.workdir.mkdir(parents=True)
     setup(args.workdir, args.engine)
 
     from bench import tantivy_reference
@@ -242,20 +250,25 @@ def main() -> None:
 
     print(f"load average {os.getloadavg()[0]:.1f} {os.getloadavg()[1]:.1f} {os.getloadavg()[2]:.1f}", flush=True)
     start = time.perf_counter()
-    texts = build_database(args.corpus, args.paragraphs)
-    print(f"database: {len(texts)} paragraphs in {time.perf_counter() - start:.1f} s", flush=True)
+    if reuse:
+        print(f"database, tantivy and FTS5: kept from the earlier run ({Paragraph.objects.count()} paragraphs)", flush=True)
+    else:
+        texts = build_database(args.corpus, args.paragraphs)
+        print(f"database: {len(texts)} paragraphs in {time.perf_counter() - start:.1f} s", flush=True)
     start = time.perf_counter()
     rebuild_index(progress=lambda n: print(f"  indexed {n}", flush=True) if n % 50000 == 0 else None)
     build_s = time.perf_counter() - start
     index_dir = args.workdir / "search-index"
-    index_mb = sum(f.stat().st_size for f in index_dir.iterdir()) / 2**20 if index_dir.is_dir() else 0.0
+    index_mb = sum(f.stat().st_size for f in index_dir.iterdir()) / 2**20 if args.engine == "whoosh" and index_dir.is_dir() else 0.0
     print(f"index ({args.engine}): built in {build_s:.1f} s, {index_mb:.1f} MB on disk here, builder peak RSS {memory_mb()['VmHWM']:.0f} MB", flush=True)
-    start = time.perf_counter()
-    tantivy_reference.build(args.workdir / "tantivy", Paragraph.objects.select_related("resolution").order_by("pk").iterator(chunk_size=5000))
-    tantivy_mb = sum(f.stat().st_size for f in (args.workdir / "tantivy").iterdir()) / 2**20
-    print(f"tantivy: built in {time.perf_counter() - start:.1f} s (with the same folding and stemming in Python), {tantivy_mb:.1f} MB", flush=True)
-    build_fts5(args.workdir / "fts5.sqlite3", texts).close()
-    del texts
+    if not reuse:
+        start = time.perf_counter()
+        tantivy_reference.build(args.workdir / "tantivy", Paragraph.objects.select_related("resolution").order_by("pk").iterator(chunk_size=5000))
+        tantivy_mb = sum(f.stat().st_size for f in (args.workdir / "tantivy").iterdir()) / 2**20
+        print(f"tantivy: built in {time.perf_counter() - start:.1f} s (with the same folding and stemming in Python), {tantivy_mb:.1f} MB", flush=True)
+        build_fts5(args.workdir / "fts5.sqlite3", texts).close()
+        del texts
+        built.touch()
 
     worker = subprocess.run(
         [sys.executable, __file__, "--serve", "--engine", args.engine, "--workdir", str(args.workdir)], capture_output=True, text=True, check=True

@@ -2,9 +2,12 @@
 
 A service that changes a resolution calls `schedule_reindex(resolution.id)` inside its transaction:
 the IndexTask row commits or rolls back with the change itself, so no committed change can miss the
-index. After the commit, whoever takes the writer lock (an exclusive, non-blocking flock on a file
-beside the index) drains the outbox until it is empty; a process that finds the lock taken leaves
-its task to the holder and returns at once, so a web request never waits on another writer. The
+index. After the commit, whoever takes the writer lock drains the outbox until it is empty; a process
+that finds the lock taken leaves its task to the holder and returns at once, so a web request never
+waits on another writer. On PostgreSQL the lock is an advisory lock of the database every archive host
+shares (held by a connection of its own while draining, released with that session: on exit, or by the
+server when the process dies), so one writer serves all hosts; on SQLite (one host) it is an exclusive,
+non-blocking flock on a file beside the index. The
 `index_worker` command drains too and can run as a service (settings.SEARCH_INDEX_DRAIN = "worker"
 leaves all draining to it).
 
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import logging
 import os
 from collections.abc import Iterator
@@ -23,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections as databases, transaction
 from haystack import connections
 
 from ..models import IndexTask, Paragraph
@@ -66,7 +70,58 @@ def lock_path() -> Path:
 
 @contextlib.contextmanager
 def writer_lock(*, block: bool) -> Iterator[bool]:
-    """Hold the single-writer lock; yields False at once when another process holds it and not `block`."""
+    """Hold the single-writer lock; yields False at once when another process holds it and not `block`.
+
+    PostgreSQL: an advisory lock in the database (every host that shares it); otherwise a file lock (this host).
+    """
+    lock = _advisory_lock if databases[DEFAULT_DB_ALIAS].vendor == "postgresql" else _file_lock
+    with lock(block=block) as acquired:
+        yield acquired
+
+
+def advisory_lock_key() -> int:
+    """The advisory lock's key (a signed 64-bit integer): one per index, as the lock file is one per index.
+
+    An OpenSearch index is named by its alias, whatever host writes to it; a Whoosh index by its directory.
+    """
+    options = connections["default"].options
+    index = f"opensearch:{options['INDEX_NAME']}" if options.get("INDEX_NAME") else f"whoosh:{lock_path()}"
+    digest = hashlib.blake2b(f"resolution-archive index writer {index}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+@contextlib.contextmanager
+def _advisory_lock(*, block: bool) -> Iterator[bool]:
+    """pg_try_advisory_lock (pg_advisory_lock when `block`) on a connection of its own, closed afterwards.
+
+    The lock belongs to that session, not to a transaction, so the drain's own transactions neither end it nor
+    are held open by it; closing the session releases it, and so does the server when this process dies (its
+    socket closes: the server ends the session at once; a host cut off from the network is noticed through
+    PostgreSQL's tcp_keepalives_* settings).
+    """
+    key = advisory_lock_key()
+    holder = databases[DEFAULT_DB_ALIAS].copy()
+    try:
+        with holder.cursor() as cursor:
+            if block:
+                cursor.execute("SELECT pg_advisory_lock(%s)", [key])
+                acquired = True
+            else:
+                cursor.execute("SELECT pg_try_advisory_lock(%s)", [key])
+                acquired = cursor.fetchone()[0]
+        yield acquired
+        if acquired:
+            # Closing alone releases it too, but the server ends a session only after the client has gone: unlock
+            # first, so that the next writer (on any host) can take the lock the moment this one returns.
+            with holder.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
+    finally:
+        holder.close()
+
+
+@contextlib.contextmanager
+def _file_lock(*, block: bool) -> Iterator[bool]:
+    """An exclusive flock on lock_path() (one host: the processes that share the index directory)."""
     path = lock_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
