@@ -73,6 +73,8 @@ BODY_NAMES_EN = {
     "Council": None,
     "its": None,
 }
+# The adoption date printed after a resolution number: "37/5 of 22 March 2018".
+DATED_EN_RE = re.compile(r"\s+of\s+\d{1,2}\s+[A-Z][a-z]+\s+(?P<year>\d{4})\b")
 # Paragraph numbers as English prints them: "3", "3 and 4", "3, 4 and 7", "26 to 28", "3–5".
 PARAGRAPH_NUMBERS_EN = r"\d{1,3}(?:\s*(?:,|and|to|–)\s*\d{1,3})*"
 # The paragraphs named just before the word "resolution", with nothing between but the words that say
@@ -93,6 +95,14 @@ PARAGRAPHS_AFTER_EN_RE = re.compile(
 )
 
 
+# The General Assembly numbers its resolutions session/number from its 31st session (1976) on; before, 3379 (XXX).
+# Session s of the General Assembly opens in September of 1945 + s: its resolutions are of that year or the next.
+FIRST_GA_YEAR = 1945
+# A smaller session, or a resolution of another year, is another body's: the Human Rights Council's when the text before names it.
+HRC_NAMED_RE = re.compile(r"Human Rights Council|人权理事会")
+FIRST_NUMBERED_GA_SESSION = 31
+
+
 def resolution_symbol(body: Body, session: str, number: str) -> str:
     """The symbol of resolution `session`/`number` of `body`: A/RES/60/251, A/HRC/RES/5/1, E/CN.4/RES/2005/39."""
     if body == Body.HUMAN_RIGHTS_COUNCIL:
@@ -108,15 +118,27 @@ def resolution_symbol(body: Body, session: str, number: str) -> str:
     return f"A/RES/{session}/{number}"
 
 
-def _body_for(name: str | None, names: dict, session: str, document_body: Body) -> Body:
+def _body_for(
+    name: str | None, names: dict, session: str, document_body: Body, before: str = "", year: int | None = None
+) -> Body:
+    """The body whose resolution session/number is: the one named just before, else guessed from the numbering.
+    `before` is the text before the citation, searched for the Council when the numbering or the year of adoption
+    (`year`, printed after the number) rules out the Assembly."""
     body = names.get(name) if name else None
     if body is not None:
         return body
     if name in ("理事会", "Council"):
         # "the Council" is the Human Rights Council unless the document itself is another council's.
         return document_body if document_body != Body.GENERAL_ASSEMBLY else Body.HUMAN_RIGHTS_COUNCIL
+    if not session.isdigit():
+        return document_body  # a special session's resolution (S-24/2) is the document body's own
     if len(session) == 4 and document_body in (Body.GENERAL_ASSEMBLY, Body.HUMAN_RIGHTS_COUNCIL):
         return Body.COMMISSION_ON_HUMAN_RIGHTS  # year-numbered resolutions: the Commission (2005/39)
+    not_assembly = int(session) < FIRST_NUMBERED_GA_SESSION or (
+        year is not None and year - FIRST_GA_YEAR not in (int(session), int(session) + 1)
+    )
+    if document_body == Body.GENERAL_ASSEMBLY and not_assembly and HRC_NAMED_RE.search(before):
+        return Body.HUMAN_RIGHTS_COUNCIL  # "Human Rights Council resolutions 23/13 …, as well as resolutions 28/6"
     return document_body
 
 
@@ -152,7 +174,7 @@ def _find_zh(text: str, document_body: Body, taken: list[tuple[int, int]]):
         pairs = list(NUMBER_PAIR_RE.finditer(match.group("numbers")))
         for index, pair in enumerate(pairs):
             session, number = pair.group("session"), pair.group("number")
-            body = _body_for(names[-1] if names else None, BODY_NAMES_ZH, session, document_body)
+            body = _body_for(names[-1] if names else None, BODY_NAMES_ZH, session, document_body, text[: match.start()])
             numbers = match.group("numbers")
             opening = numbers.rfind("第", 0, pair.start())
             closing = numbers.find("号", pair.end())
@@ -202,7 +224,9 @@ def _find_en(text: str, document_body: Body, taken: list[tuple[int, int]]):
             if first and gap.strip() not in ("",):
                 break
             session, number = match.group("session"), match.group("number")
-            body = _body_for(name, BODY_NAMES_EN, session, document_body)
+            dated = DATED_EN_RE.match(text, end)
+            year = int(dated.group("year")) if dated else None
+            body = _body_for(name, BODY_NAMES_EN, session, document_body, text[:start], year)
             named = paragraphs if first else ()
             after = PARAGRAPHS_AFTER_EN_RE.match(text, end)
             if after and not named:

@@ -204,10 +204,28 @@ def test_english_references_include_lists_and_bodies():
         "Commission on Human Rights resolution 2005/39 and General Assembly resolution 77/228,"
     )
     refs = find_references(text, document_body=Body.GENERAL_ASSEMBLY, language="en")
+    # 28/6, 37/5 and 46/12 are the Council's too: no Assembly resolution is numbered 28/…, and the Assembly's
+    # 37th session sat in 1982, not 2018.
     assert [r.symbol for r in refs] == [
-        "A/HRC/RES/23/13", "A/HRC/RES/24/33", "A/RES/28/6", "A/RES/37/5", "A/RES/46/12",
+        "A/HRC/RES/23/13", "A/HRC/RES/24/33", "A/HRC/RES/28/6", "A/HRC/RES/37/5", "A/HRC/RES/46/12",
         "E/CN.4/RES/2005/39", "A/RES/77/228",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # real: 78/171 footnote 9, 79/155 footnote 2 (special sessions of the Assembly)
+        ("Resolution S-24/2, annex.", ["A/RES/S-24/2"]),
+        ("Resolution S-23/2, annex, and resolution S-23/3, annex.", ["A/RES/S-23/2", "A/RES/S-23/3"]),
+        # the year of adoption fits the Assembly's session: its own
+        ("Recalling its resolutions 71/205 of 19 December 2016 and 72/190 of 19 December 2017,",
+         ["A/RES/71/205", "A/RES/72/190"]),
+    ],
+)
+def test_assembly_texts_cite_special_sessions_and_council_resolutions(text, expected):
+    refs = find_references(text, document_body=Body.GENERAL_ASSEMBLY, language="en")
+    assert [r.symbol for r in refs] == expected
 
 
 def test_chinese_references_and_document_symbols():
@@ -257,7 +275,7 @@ def test_78_171_counts_and_glued_markers():
     assert "37/5 of 22 March 2018 and 46/12 of 23 March 2021 pertaining" in pp4.text
     assert [m.number for m in pp4.footnotes] == [11, 12, 13, 14, 15]
     assert [r.symbol for r in pp4.references][:5] == [
-        "A/HRC/RES/23/13", "A/HRC/RES/24/33", "A/RES/28/6", "A/RES/37/5", "A/RES/46/12"
+        "A/HRC/RES/23/13", "A/HRC/RES/24/33", "A/HRC/RES/28/6", "A/HRC/RES/37/5", "A/HRC/RES/46/12"
     ]
     assert (parsed.meeting, parsed.meeting_number, parsed.job_number) == ("50th plenary meeting", 50, "23-25972")
     assert parsed.committee_report == "A/78/472"
