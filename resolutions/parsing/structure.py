@@ -337,6 +337,24 @@ def _closing(closing: list[str], language: str) -> dict:
     return meta
 
 
+# A page number with the job number beside it, either order: "2/6 23-26006", "23-26006 3/6".
+PAGE_AND_JOB_RE = re.compile(r"(?:(?P<a>\d{1,3}/\d{1,3})\s+\d{2}-\d{5}|\d{2}-\d{5}\s+(?P<b>\d{1,3}/\d{1,3}))")
+
+
+def _page_total(lines) -> int:
+    """The document's page count, when its furniture prints at least two page numbers of one total (2/6 and
+    3/6, alone or beside the job number): then "19/25" alone on a line is a resolution number, not a page."""
+    pages: dict[int, set[int]] = {}
+    for line in lines:
+        s = t.squeeze_spaces(line)
+        both = PAGE_AND_JOB_RE.fullmatch(s)
+        match = t.PAGE_NUMBER_RE.match(both["a"] or both["b"]) if both else t.PAGE_NUMBER_RE.match(s)
+        if match and int(match["page"]) <= int(match["pages"]):
+            pages.setdefault(int(match["pages"]), set()).add(int(match["page"]))
+    pages = {total: seen for total, seen in pages.items() if len(seen) > 1}
+    return max(pages, key=lambda total: (len(pages[total]), -total), default=0)
+
+
 class _BodyParser:
     """Walks the body lines once: drops furniture, lifts footnote blocks, finds markers, cuts paragraphs."""
 
@@ -358,8 +376,12 @@ class _BodyParser:
             return bool(line.strip()) and line.strip() != s
         if t.PAGE_NUMBER_RE.match(s) or t.JOB_NUMBER_RE.match(s):
             page = t.PAGE_NUMBER_RE.match(s)
-            return not page or int(page["page"]) <= int(page["pages"])
-        if re.fullmatch(r"\d{1,3}/\d{1,3}\s+\d{2}-\d{5}|\d{2}-\d{5}\s+\d{1,3}/\d{1,3}", s):
+            if not page:
+                return True
+            # Without a page count to compare (one page number printed in all), any page of a plausible total.
+            total = self.page_total or int(page["pages"])
+            return int(page["page"]) <= int(page["pages"]) == total
+        if PAGE_AND_JOB_RE.fullmatch(s):
             return True
         if self.symbol and (s == self.symbol or s.startswith(self.symbol + " ") or s.endswith(" " + self.symbol)):
             return True
@@ -373,6 +395,7 @@ class _BodyParser:
 
     def furniture(self, indexes: list[int]) -> set[int]:
         """Line indexes that are page furniture: anchors and the running-title lines around them."""
+        self.page_total = _page_total(self.lines[i] for i in indexes)
         anchors = [i for i in indexes if self.is_anchor(self.lines[i])]
         self.page_ends = anchors
         near: dict[str, int] = {}

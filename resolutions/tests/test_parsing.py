@@ -489,3 +489,22 @@ def test_chinese_udhr_pdf_parses_as_a_declaration_with_thirty_articles():
     assert articles[1] == "人人生而自由，在尊严和权利上一律平等。他们赋有理性和良心，并应以兄弟关系的精神相对待。"
     assert articles[19].startswith("人人有权享有主张和发表意见的自由；")
     assert parsed.paragraphs[0].text == "鉴于对人类家庭所有成员的固有尊严及其平等的和不移的权利的承认，乃是世界自由、正义与和平的基础，"
+
+
+# -- fixes found reading the expected files ------------------------------------------------------
+
+
+def relaid(name: str, old: str, new: str) -> str:
+    """The text of test document `name` with `old` (which must occur once) laid out as `new`."""
+    text = (DATA / name).read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    return text.replace(old, new)
+
+
+def test_a_resolution_number_alone_on_a_line_is_not_a_page_number():
+    # As the PDF of 78/214 lays out "resolutions 16/18 of 24 March 2011,1 19/25 of 23 March 2012": the
+    # number on a line of its own looked like page 19 of 25 and was dropped. 78/171 prints pages 2/4 … 4/4.
+    text = relaid("A_RES_78_171.txt", "albinism 11 and 24/33 of 27 September", "albinism 11 and\n24/33\nof 27 September")
+    pp4 = by_eid(parse_resolution(text))["pp4"]
+    assert "against persons with albinism and 24/33 of 27 September 2013 on technical cooperation" in pp4.text
+    assert [r.symbol for r in pp4.references][:2] == ["A/HRC/RES/23/13", "A/HRC/RES/24/33"]
