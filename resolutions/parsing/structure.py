@@ -616,7 +616,7 @@ class _BodyParser:
                 if span:
                     return span
                 continue
-            if self._is_marker_at(text, start, end):
+            if self._is_marker_at(text, start, end) and not self._number_goes_on_below(text, end, line):
                 return start, end
         if raw is None or not candidates:
             return None
@@ -645,6 +645,16 @@ class _BodyParser:
             if self._is_loose_marker_at(text + " " + following, start, end, spaced=evidence):
                 return start, end
         return None
+
+    def _number_goes_on_below(self, text: str, end: int, line: int) -> bool:
+        """A number ending line `line` that the next line carries on ("girls aged 15" then "to 19"): running
+        text, not a marker (English; Chinese numbers carry their own unit words)."""
+        if self.language != "en" or text[end:].strip() or not line:
+            return False
+        following = next((self.lines[j] for j in range(line + 1, len(self.lines))
+                          if j not in self.skip and self.lines[j].strip()), "")
+        # Not an item letter: "(a) To …" on the next line is the next item, after a marker.
+        return bool(NUMBER_GOES_ON_RE.match(" " + following.strip())) and not ITEM_RE.match(following)
 
     def _strict_marker_below(self, n: int, line: int) -> bool:
         """Whether the strict rules find footnote `n`'s marker on a running-text line after `line` and before

@@ -508,3 +508,13 @@ def test_a_resolution_number_alone_on_a_line_is_not_a_page_number():
     pp4 = by_eid(parse_resolution(text))["pp4"]
     assert "against persons with albinism and 24/33 of 27 September 2013 on technical cooperation" in pp4.text
     assert [r.symbol for r in pp4.references][:2] == ["A/HRC/RES/23/13", "A/HRC/RES/24/33"]
+
+
+def test_a_number_the_next_line_carries_on_is_not_a_marker():
+    # 79/155 pp12 "girls aged 15" ⏎ "to 19": footnote 15 was taken there, the text lost its 15 and the real
+    # marker ("the Pact for the Future,15 while", pp23) was left in the text.
+    paragraphs = by_eid(parse_file("A_RES_79_155.txt"))
+    assert "the leading cause of death among girls aged 15 to 19 in many low- and middle-income" in paragraphs["pp12"].text
+    assert paragraphs["pp12"].footnotes == ()
+    assert paragraphs["pp23"].text.startswith("Taking note of the Pact for the Future, while emphasizing particular")
+    assert markers_with_words_before(paragraphs["pp23"], 7) == [(15, "Future,")]
