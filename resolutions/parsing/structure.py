@@ -78,6 +78,15 @@ BARE_OPERATIVE_RE = re.compile(r"^\s*(?P<n>\d{1,3})\s+(?=[A-Z][a-z])")
 FOOTNOTE_START_RE = re.compile(r"^\s*(?P<n>\d{1,3})(?:\s+(?P<text>\S.*))?\s*$")
 TERMINAL_RE = re.compile(r"[,;:.，；：。]\s*$")
 ROMAN_RE = re.compile(r"^[ivx]+$")
+# How an English preambular paragraph opens: a participle or an adjective in italics, maybe after an adverb:
+# "Recalling", "Re-emphasizing", "Concerned", "Mindful", "Deeply concerned", "Strongly condemning".
+PREAMBLE_OPENING_EN_RE = re.compile(
+    r"(?:[A-Z][a-z]+ly,?\s+[a-z]+(?:ing|ed)\b"
+    r"|(?!Beijing\b)[A-Z][a-z]*(?:-[a-z]+)?ing\b"
+    r"|(?:Concerned|Alarmed|Guided|Convinced|Resolved|Determined|Encouraged|Mindful|Aware|Conscious|Cognizant"
+    r"|Desirous|Committed|Appalled|Shocked|Disturbed|Outraged|Saddened|Gratified|Pleased|Reassured"
+    r"|Deeply|Gravely|Seriously|Strongly|Equally|Unequivocally|Further|Also)\b)"
+)
 # What makes a number part of the running text rather than a footnote marker: a list or range of numbers
 # going on ("5, 12 and 18", "Goals 1 and 2", "3 to 5"; not "13 and 72/190"), an item letter ("3 (a)"), a month (a date), a unit.
 NUMBER_GOES_ON_RE = re.compile(
@@ -802,7 +811,9 @@ class _BodyParser:
                 text = text[item.end() :]
             elif next_operative == 1 and stripped and (
                 current is None
-                or (line.block_start and previous_ends and (not line.after_break or self._starts_sentence(stripped)))
+                or (line.block_start and previous_ends and (not line.after_break or self._opens_preambular(stripped)))
+                or (previous_ends and self.language == "en" and PREAMBLE_OPENING_EN_RE.match(stripped)
+                    and re.search(r"[,;]$", current.text))
             ):
                 preambular += 1
                 new = _Para(Kind.PREAMBULAR, preambular, line=line.index)
@@ -828,10 +839,12 @@ class _BodyParser:
             para.markers.append(FootnoteMarker(number=number, offset=at))
         para.text = joined
 
-    def _starts_sentence(self, text: str) -> bool:
+    def _opens_preambular(self, text: str) -> bool:
+        """Whether a line after a page break opens a preambular paragraph rather than carrying on the one
+        before (English: "Recalling …", "Deeply concerned …", not "Agenda 2063 …" or "S-29/1 of …")."""
         if self.language == "zh":
             return True
-        return text[:1].isupper() or text[:1] in "“\"‘("
+        return bool(PREAMBLE_OPENING_EN_RE.match(text) or ITEM_RE.match(text))
 
     def annex_paragraphs(self, stream: list[_Line]) -> list[_Para]:
         """Annex text: every block a paragraph, numbered by position (headings like 'Article 1' included).

@@ -518,3 +518,23 @@ def test_a_number_the_next_line_carries_on_is_not_a_marker():
     assert paragraphs["pp12"].footnotes == ()
     assert paragraphs["pp23"].text.startswith("Taking note of the Pact for the Future, while emphasizing particular")
     assert markers_with_words_before(paragraphs["pp23"], 7) == [(15, "Future,")]
+
+
+def test_a_preambular_opening_after_a_comma_starts_a_paragraph_without_a_blank_line():
+    # 78/187's extraction lost the blank line between "… both offline and online," and "Reaffirming further
+    # that States parties …": the two were one paragraph. Here 78/171 pp8 and pp9 laid out the same way.
+    text = relaid("A_RES_78_171.txt", "Africa of 18 May 2018,  \n \nExpressing grave", "Africa of 18 May 2018,  \nExpressing grave")
+    paragraphs = by_eid(parse_resolution(text))
+    assert paragraphs["pp8"].text.endswith("and the Pan-African Parliament resolution on persons with albinism in Africa of 18 May 2018,")
+    assert paragraphs["pp9"].text == "Expressing grave concern at all attacks against persons with albinism, including women and children,"
+
+
+def test_after_a_page_break_only_a_preambular_opening_starts_a_paragraph():
+    # 79/146 "…Action Agenda of the Third International Conference on Financing for Development," ⏎ page furniture
+    # ⏎ "Agenda 2063 adopted by the African Union, …" is one paragraph; so is 79/182's "… 46/21 of 24 March 2021,"
+    # ⏎ furniture ⏎ "S-29/1 of 12 February 2021". Here 78/171 pp10 broken the same way after "attacks against persons".
+    furniture = "\n \nA/RES/78/171 \nPersons with albinism\n \n23-25972\n2/4 \n \n \n"
+    text = relaid("A_RES_78_171.txt", "of attacks against persons \nwith albinism, public", f"of attacks against persons,{furniture}Albinism, public")
+    paragraphs = by_eid(parse_resolution(text))
+    assert "of attacks against persons, Albinism, public condemnation of attacks" in paragraphs["pp10"].text
+    assert paragraphs["pp11"].text.startswith("Expressing concern that persons with albinism are disproportionately")
