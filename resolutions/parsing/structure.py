@@ -773,6 +773,7 @@ class _BodyParser:
         state = {"next": 1}
         next_operative = 1
         next_letter = "a"
+        preamble_letter = "a"
         preambular = 0
         current: _Para | None = None
         for line in stream:
@@ -808,6 +809,22 @@ class _BodyParser:
             ):
                 new = _Para(Kind.OPERATIVE, next_operative - 1, item=item["letter"], line=line.index)
                 next_letter = chr(ord(item["letter"][-1]) + 1) if len(item["letter"]) == 1 else next_letter
+                text = text[item.end() :]
+            elif (
+                item
+                and next_operative == 1
+                and current is not None
+                and previous_ends
+                and (line.block_start or line.after_break)
+                and (
+                    item["letter"] == "a" and not current.item and re.search(r"[:：]$", current.text)
+                    or current.item and item["letter"] == preamble_letter
+                )
+            ):
+                # Lettered items of a preambular paragraph ("Reaffirming that the Global Plan of Action was
+                # developed:" then "(a) To promote …"): pp9(a), pp9(b) …, numbered as their chapeau.
+                new = _Para(Kind.PREAMBULAR, preambular, item=item["letter"], line=line.index)
+                preamble_letter = chr(ord(item["letter"][-1]) + 1)
                 text = text[item.end() :]
             elif next_operative == 1 and stripped and (
                 current is None

@@ -127,14 +127,14 @@ def cited_number(resolution) -> str:
 def paragraph_label_zh(paragraph) -> str:
     """序言部分第 3 段, 执行部分第 7 段, 执行部分第 3 段(a)分段, 附件第 2 段"""
     label = f"{PARAGRAPH_KIND_NAMES_ZH[paragraph.kind]}第 {paragraph.number} 段"
-    if paragraph.kind == ParagraphKind.OPERATIVE and paragraph.item:
+    if paragraph.item:  # operative 3 (a); a preambular paragraph's items too (78/228 pp9 (a))
         label += f"({paragraph.item})分段"
     return label
 
 
 def paragraph_label_en(paragraph) -> str:
     if paragraph.kind == ParagraphKind.PREAMBULAR:
-        return f"preambular paragraph {paragraph.number}"
+        return f"preambular paragraph {paragraph.number}" + (f" ({paragraph.item})" if paragraph.item else "")
     if paragraph.kind == ParagraphKind.ANNEX:
         return f"annex, paragraph {paragraph.number}"
     return f"operative paragraph {paragraph.number}" + (f" ({paragraph.item})" if paragraph.item else "")

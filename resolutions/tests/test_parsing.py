@@ -538,3 +538,23 @@ def test_after_a_page_break_only_a_preambular_opening_starts_a_paragraph():
     paragraphs = by_eid(parse_resolution(text))
     assert "of attacks against persons, Albinism, public condemnation of attacks" in paragraphs["pp10"].text
     assert paragraphs["pp11"].text.startswith("Expressing concern that persons with albinism are disproportionately")
+
+
+def test_lettered_items_of_a_preambular_paragraph_are_its_items():
+    # 78/228 pp9 "Reaffirming that the Global Plan of Action was developed:" then (a)–(f), (f) after a page
+    # break: six preambular paragraphs of their own before, which renumbered every later one.
+    parsed = parse_file("A_RES_78_228.txt")
+    eids = [p.eid for p in parsed.paragraphs]
+    assert eids[8:16] == ["pp9", "pp9(a)", "pp9(b)", "pp9(c)", "pp9(d)", "pp9(e)", "pp9(f)", "pp10"]
+    paragraphs = by_eid(parsed)
+    assert paragraphs["pp9"].text.endswith("the Global Plan of Action was developed:")
+    assert paragraphs["pp9(f)"].text.startswith("To foster cooperation and coordination among all relevant stakeholders,")
+    assert paragraphs["pp10"].text.startswith("Recalling its resolutions 61/180 of 20 December 2006")
+    last = parsed.paragraphs_of(Kind.PREAMBULAR)[-1]
+    assert (last.eid, last.text[:40]) == ("pp48", "Recalling the request made to the Secret")
+    from types import SimpleNamespace
+
+    from resolutions.templatetags.reading import paragraph_label_en, paragraph_label_zh
+
+    item = SimpleNamespace(kind="preambular", number=9, item="a")
+    assert (paragraph_label_zh(item), paragraph_label_en(item)) == ("序言部分第 9 段(a)分段", "preambular paragraph 9 (a)")
