@@ -81,6 +81,7 @@ class ParsedParagraph:
     item: str = ""  # "a", "b" … for the lettered items of an operative paragraph
     footnotes: tuple[FootnoteMarker, ...] = ()
     references: tuple[ParsedReference, ...] = ()
+    heading: str = ""  # the section heading printed before it: "I. International Convention on the Elimination …"
 
     @property
     def eid(self) -> str:

@@ -78,6 +78,8 @@ BARE_OPERATIVE_RE = re.compile(r"^\s*(?P<n>\d{1,3})\s+(?=[A-Z][a-z])")
 FOOTNOTE_START_RE = re.compile(r"^\s*(?P<n>\d{1,3})(?:\s+(?P<text>\S.*))?\s*$")
 TERMINAL_RE = re.compile(r"[,;:.，；：。]\s*$")
 ROMAN_RE = re.compile(r"^[ivx]+$")
+# The number of a section heading, alone on its line: "I", "VIII", "一", "二".
+SECTION_NUMBER_RE = re.compile(r"^\s*(?:[IVX]{1,5}|[一二三四五六七八九十]{1,3})\s*$")
 # How an English preambular paragraph opens: a participle or an adjective in italics, maybe after an adverb:
 # "Recalling", "Re-emphasizing", "Concerned", "Mindful", "Deeply concerned", "Strongly condemning".
 PREAMBLE_OPENING_EN_RE = re.compile(
@@ -131,6 +133,7 @@ class _Para:
     text: str = ""
     markers: list[FootnoteMarker] = field(default_factory=list)
     line: int = 0
+    heading: str = ""
 
 
 @dataclass
@@ -776,7 +779,12 @@ class _BodyParser:
         preamble_letter = "a"
         preambular = 0
         current: _Para | None = None
-        for line in stream:
+        headings = self._section_headings(stream)
+        heading = ""
+        for k, line in enumerate(stream):
+            if k in headings:
+                heading = t.join(heading, headings[k]) if heading else headings[k] + "."
+                continue
             text = line.text
             previous_ends = current is not None and bool(TERMINAL_RE.search(current.text))
             op = OPERATIVE_NUMBER_RE.match(text) if not DIGITS_LINE_RE.match(text) else None
@@ -835,6 +843,7 @@ class _BodyParser:
                 preambular += 1
                 new = _Para(Kind.PREAMBULAR, preambular, line=line.index)
             if new is not None:
+                new.heading, heading = t.squeeze_spaces(heading), ""
                 paras.append(new)
                 current = new
             if current is None:
@@ -855,6 +864,23 @@ class _BodyParser:
             at = base + min(max(0, position - lead), len(piece))
             para.markers.append(FootnoteMarker(number=number, offset=at))
         para.text = joined
+
+    def _section_headings(self, stream: list[_Line]) -> dict[int, str]:
+        """Stream positions of section headings and their text: a Roman numeral alone, then up to three lines
+        without closing punctuation, then an operative number (78/234: "I" ⏎ "International Convention on the
+        Elimination of All Forms of Racial Discrimination" ⏎ "1. Reaffirms …")."""
+        found: dict[int, str] = {}
+        for k, line in enumerate(stream):
+            if not SECTION_NUMBER_RE.match(line.text) or not line.block_start:
+                continue
+            title = stream[k + 1 : k + 5]
+            end = next((j for j, following in enumerate(title) if OPERATIVE_NUMBER_RE.match(following.text)), None)
+            if not end or any(TERMINAL_RE.search(following.text) for following in title[:end]):
+                continue
+            found[k] = line.text.strip()
+            for j in range(end):
+                found[k + 1 + j] = title[j].text.strip()
+        return found
 
     def _opens_preambular(self, text: str) -> bool:
         """Whether a line after a page break opens a preambular paragraph rather than carrying on the one
@@ -891,6 +917,7 @@ def _assemble(*, symbol, language, body, session, number, title, opening, meta, 
                 item=para.item,
                 footnotes=tuple(para.markers),
                 references=references,
+                heading=para.heading,
             )
         )
     parsed_footnotes = tuple(

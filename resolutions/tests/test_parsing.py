@@ -558,3 +558,20 @@ def test_lettered_items_of_a_preambular_paragraph_are_its_items():
 
     item = SimpleNamespace(kind="preambular", number=9, item="a")
     assert (paragraph_label_zh(item), paragraph_label_en(item)) == ("序言部分第 9 段(a)分段", "preambular paragraph 9 (a)")
+
+
+def test_a_section_heading_is_the_next_paragraphs_heading_not_text():
+    # 78/234 and 79/161 print headings "I" ⏎ "International Convention on the Elimination of All Forms of Racial
+    # Discrimination" before op1, "II" ⏎ "International Decade for People of African Descent" before op9 …: the
+    # first became a preambular paragraph, the others the end of the operative paragraph before them.
+    heading = " \nII \n \n \nThe rights of persons \nwith albinism \n \n \n"
+    text = relaid("A_RES_78_171.txt", "mental health;  \n \n2. \n", f"mental health;  \n{heading}2. \n")
+    text = text.replace("persons with albinism,  \n \n1. \n", "persons with albinism,  \n \n \nI \n \n \nGeneral \n \n \n1. \n")
+    parsed = parse_resolution(text)
+    paragraphs = by_eid(parsed)
+    assert len(parsed.paragraphs_of(Kind.PREAMBULAR)) == 18
+    assert paragraphs["pp18"].text.endswith("related to persons with albinism,")
+    assert (paragraphs["op1"].heading, paragraphs["op2"].heading, paragraphs["op3"].heading) == (
+        "I. General", "II. The rights of persons with albinism", ""
+    )
+    assert paragraphs["op1"].text.endswith("the enjoyment of the highest attainable standard of physical and mental health;")

@@ -151,8 +151,10 @@ def render(data: dict) -> list[str]:
         text = paragraph.get("text", "")
         head = f"== {paragraph['eid']} ({paragraph.get('kind')} {paragraph.get('number')}"
         lines.append(head + (f" item {paragraph['item']})" if paragraph.get("item") else ")"))
+        if paragraph.get("heading"):
+            lines.append(f"   heading: {paragraph['heading']}")
         lines.append(f"   {text}")
-        lines += _rest(paragraph, text, skip={"eid", "kind", "number", "item", "text"})
+        lines += _rest(paragraph, text, skip={"eid", "kind", "number", "item", "text", "heading"})
     for footnote in data.get("footnotes", []):
         text = footnote.get("text", "")
         lines.append(f"== footnote {footnote['number']}")
