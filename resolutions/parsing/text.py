@@ -49,6 +49,8 @@ def normalise(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
     text = text.replace("\t", " ").replace("\u00a0", " ").replace("\u2002", " ").replace("\u2003", " ")
     text = text.replace("\u00ad", "")  # soft hyphen
+    # pdfium reads a hyphen printed at a line end as U+FFFE ("disability\ufffe" ⏎ "inclusive"): the hyphen it is.
+    text = text.replace("\ufffe\n", "-\n")
     lines = [collapse_fourfold(line) for line in text.split("\n")]
     return "\n".join(CJK_GLYPH_SPACE_RE.sub("", line) if CJK_RE.search(line) else line for line in lines)
 

@@ -575,3 +575,11 @@ def test_a_section_heading_is_the_next_paragraphs_heading_not_text():
         "I. General", "II. The rights of persons with albinism", ""
     )
     assert paragraphs["op1"].text.endswith("the enjoyment of the highest attainable standard of physical and mental health;")
+
+
+def test_the_line_end_hyphen_pdfium_reads_as_u_fffe_is_a_hyphen():
+    # The PDFs of 78/172, 78/174 … through pypdfium2: "disability\ufffe" ⏎ "inclusive"; the text read
+    # "disability\ufffe inclusive" (a character XML forbids, and a lost hyphen).
+    text = relaid("A_RES_78_171.txt", "awareness-raising campaigns", "awareness\ufffe\nraising campaigns")
+    op3 = by_eid(parse_resolution(text))["op3"]
+    assert "including through awareness-raising campaigns, the dissemination" in op3.text
