@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date
 
 from . import text as t
@@ -76,7 +77,8 @@ ANNEX_RE = re.compile(r"^\s*(?:Annex(?:\s+[IVX]+)?|附件(?:[一二三四五六�
 DIGITS_LINE_RE = re.compile(r"^\s*(?P<n>\d{1,3})\s*$")
 BARE_OPERATIVE_RE = re.compile(r"^\s*(?P<n>\d{1,3})\s+(?=[A-Z][a-z])")
 FOOTNOTE_START_RE = re.compile(r"^\s*(?P<n>\d{1,3})(?:\s+(?P<text>\S.*))?\s*$")
-TERMINAL_RE = re.compile(r"[,;:.，；：。]\s*$")
+TERMINAL_CHARACTERS = ",;:.，；：。"
+TERMINAL_RE = re.compile(rf"[{TERMINAL_CHARACTERS}]\s*$")
 ROMAN_RE = re.compile(r"^[ivx]+$")
 # The number of a section heading, alone on its line: "I", "VIII", "一", "二".
 SECTION_NUMBER_RE = re.compile(r"^\s*(?:[IVX]{1,5}|[一二三四五六七八九十]{1,3})\s*$")
@@ -109,6 +111,28 @@ LOOSE_MARKER_WORD_RE = re.compile(
 )
 
 
+# More lines than any printed page holds (a bound on how far a marker's footnote is looked for below it).
+PAGE_LINES = 120
+
+
+BLANK_TO_END_RE = re.compile(r"\s*$")
+# How much text on either side of a number the marker rules look at (they read a word or two).
+CONTEXT = 120
+
+
+def _around(text: str, start: int, end: int) -> tuple[str, str]:
+    """The text before `start` and after `end`, up to CONTEXT characters each: the rules' cost stays constant
+    however long the line."""
+    return text[max(0, start - CONTEXT) : start], text[end : end + CONTEXT]
+
+
+@lru_cache(maxsize=1024)
+def _number_pattern(n: int) -> re.Pattern:
+    """Footnote number `n` standing alone, or glued after other digits (77/2285)."""
+    digits = re.escape(str(n))
+    return re.compile(rf"(?<!\d){digits}(?!\d)|\d+{digits}(?!\d)")
+
+
 def _spaced_occurrences(raw: str, digits: str) -> list[bool]:
     """For each occurrence of `digits` standing alone in the extracted line, whether two spaces follow it."""
     return [
@@ -130,17 +154,29 @@ class _Para:
     kind: Kind
     number: int
     item: str = ""
-    text: str = ""
+    body: t.RunningText = field(default_factory=t.RunningText)
     markers: list[FootnoteMarker] = field(default_factory=list)
     line: int = 0
     heading: str = ""
+
+    @property
+    def text(self) -> str:
+        return self.body.text
+
+    def ends(self) -> bool:
+        """Whether the text so far ends as a clause does (, ; : . and their full-width forms)."""
+        return self.body.ends_with(TERMINAL_CHARACTERS)
 
 
 @dataclass
 class _Footnote:
     number: int
-    text: str
+    body: t.RunningText
     line: int
+
+    @property
+    def text(self) -> str:
+        return t.squeeze_spaces(self.body.text)
 
 
 def chinese_numeral(text: str) -> int:
@@ -178,7 +214,7 @@ def _safe_date(year: int, month: int, day: int) -> date | None:
 
 def parse_lines(raw: str, *, source_name: str = "") -> ParsedResolution:
     text = t.normalise(raw)
-    lines = text.split("\n")
+    lines = t.wrap_long_lines(text.split("\n"))
     nonblank = [i for i, line in enumerate(lines) if line.strip()]
     if not nonblank:
         raise ParseError("The text is empty.", line=1, excerpt="")
@@ -492,27 +528,25 @@ class _BodyParser:
                 if pending_number is not None and OPERATIVE_NUMBER_RE.match(line):
                     break  # the footnote's text is missing: "37. …" is running text again, not footnote 10
                 if pending_number is not None:
-                    current = _Footnote(pending_number, line.strip(), i)
+                    current = _Footnote(pending_number, t.RunningText(line), i)
                     footnotes.append(current)
                     pending_number = None
                 elif start and int(start["n"]) in (expected, expected + 1) and (
-                    start["text"] or current is None or self._ends_footnote(current.text)
+                    start["text"] or current is None or self._ends_footnote(current)
                 ):
                     if start["text"]:
-                        current = _Footnote(int(start["n"]), start["text"].strip(), i)
+                        current = _Footnote(int(start["n"]), t.RunningText(start["text"]), i)
                         footnotes.append(current)
                     else:
                         pending_number = int(start["n"])
-                elif current is not None and not self._ends_footnote(current.text) or (
+                elif current is not None and not self._ends_footnote(current) or (
                     current is not None and self.language == "en" and not OPERATIVE_NUMBER_RE.match(line)
                 ):
-                    current.text = t.join(current.text, line)
+                    current.body.add(line)
                 else:
                     break  # back to running text (Chinese footnotes end with 。)
                 taken.add(i)
                 k += 1
-        for footnote in footnotes:
-            footnote.text = t.squeeze_spaces(footnote.text)
         return footnotes, taken
 
     def _ruleless_footnote(self, indexes: list[int], k: int, footnotes: list[_Footnote]) -> bool:
@@ -522,11 +556,11 @@ class _BodyParser:
         expected = (footnotes[-1].number + 1) if footnotes else 1
         if not start or not start["text"] or int(start["n"]) != expected:
             return False
-        previous = next((self.lines[j] for j in reversed(indexes[:k]) if self.lines[j].strip()), "")
+        previous = next((self.lines[indexes[j]] for j in range(k - 1, -1, -1) if self.lines[indexes[j]].strip()), "")
         return bool(re.search(rf"(?<!\d){expected}\s*$", previous)) and not OPERATIVE_NUMBER_RE.match(self.lines[indexes[k]])
 
-    def _ends_footnote(self, text: str) -> bool:
-        return self.language == "zh" and text.rstrip().endswith("。")
+    def _ends_footnote(self, footnote: _Footnote) -> bool:
+        return self.language == "zh" and footnote.body.ends_with("。")
 
     def stream(self, indexes: list[int], skip: set[int]) -> list[_Line]:
         out: list[_Line] = []
@@ -617,18 +651,17 @@ class _BodyParser:
         given when footnote n is printed on this page: then the looser English rules of _is_loose_marker_at
         apply, unless the strict rules find the marker further down the page."""
         digits = str(n)
-        pattern = rf"(?<!\d){re.escape(digits)}(?!\d)|\d+{re.escape(digits)}(?!\d)"
-        candidates = list(re.finditer(pattern, text[position:]))
-        for match in candidates:
-            start = position + match.start()
-            end = position + match.end()
+        candidates = []
+        for match in _number_pattern(n).finditer(text, position):
+            candidates.append(match)
+            start, end = match.span()
             token = match.group()
             if token != digits:
                 span = self._glued_to_number(text, start, end, digits)
                 if span:
                     return span
                 continue
-            if self._is_marker_at(text, start, end) and not self._number_goes_on_below(text, end, line):
+            if self._is_marker_at(*_around(text, start, end)) and not self._number_goes_on_below(text, end, line):
                 return start, end
         if raw is None or not candidates:
             return None
@@ -643,7 +676,7 @@ class _BodyParser:
         """The first of `candidates` the loose rules accept, or None."""
         for match in candidates:
             if match.group() != digits:
-                span = self._glued_to_number(text, position + match.start(), position + match.end(), digits, loose=True)
+                span = self._glued_to_number(text, match.start(), match.end(), digits, loose=True)
                 if span:
                     return span
         following = next((t.squeeze_spaces(self.lines[j]) for j in range(line + 1, self.defined[int(digits)])
@@ -651,17 +684,20 @@ class _BodyParser:
         spaced = _spaced_occurrences(raw, digits)
         alone = [m for m in candidates if m.group() == digits]
         for k, match in enumerate(alone):
-            start, end = position + match.start(), position + match.end()
+            start, end = match.span()
             from_end = len(alone) - k
             evidence = len(spaced) >= from_end and spaced[-from_end]
-            if self._is_loose_marker_at(text + " " + following, start, end, spaced=evidence):
+            before, after = _around(text, start, end)
+            if len(after) < CONTEXT:
+                after += " " + following
+            if self._is_loose_marker_at(before, after, spaced=evidence):
                 return start, end
         return None
 
     def _number_goes_on_below(self, text: str, end: int, line: int) -> bool:
         """A number ending line `line` that the next line carries on ("girls aged 15" then "to 19"): running
         text, not a marker (English; Chinese numbers carry their own unit words)."""
-        if self.language != "en" or text[end:].strip() or not line:
+        if self.language != "en" or not BLANK_TO_END_RE.match(text, end) or not line:
             return False
         following = next((self.lines[j] for j in range(line + 1, len(self.lines))
                           if j not in self.skip and self.lines[j].strip()), "")
@@ -671,7 +707,8 @@ class _BodyParser:
     def _strict_marker_below(self, n: int, line: int) -> bool:
         """Whether the strict rules find footnote `n`'s marker on a running-text line after `line` and before
         the footnote itself: then that is the marker, not a looser candidate here."""
-        for j in range(line + 1, self.defined[n]):
+        # A page holds far fewer lines than this: the bound keeps a text without page furniture linear.
+        for j in range(line + 1, min(self.defined[n], line + 1 + PAGE_LINES)):
             if j not in self.skip and self.lines[j].strip() and self._find_marker(t.squeeze_spaces(self.lines[j]), n, 0):
                 return True
         return False
@@ -699,14 +736,13 @@ class _BodyParser:
             return end - len(digits), end  # a year + marker: 201814
         return None
 
-    def _is_loose_marker_at(self, text: str, start: int, end: int, *, spaced: bool) -> bool:
+    def _is_loose_marker_at(self, before: str, after: str, *, spaced: bool) -> bool:
         """English markers the strict rules refuse, tried only for the footnote due next and printed on this
         page: the number is set apart by PyMuPDF's superscript gap ("resolution 8  was", "Goals 39  to"),
         follows a number it cannot belong to ("71/205 18 and", "73/263, 15 74/168", "2015–2030, 8 the",
         "of 1993, 2 which", "under age 5, 12 and that"), ends a list word's single number ("Goals 6 in"),
         follows a full stop ("this Convention.1"), is glued to a word in capitals ("HIV/AIDS7") or sits between a
-        comma and a word ("Agreement,38and")."""
-        before, after = text[:start], text[end:]
+        comma and a word ("Agreement,38and"). `before` and `after` are the text around the number."""
         prev = before[-1:]
         if re.match(r"[a-z]", after) and re.search(r"[A-Za-z][,;)]$", before) and not re.match(r"(?:st|nd|rd|th)\b", after):
             return True
@@ -725,13 +761,12 @@ class _BodyParser:
             return False
         return bool(LOOSE_MARKER_WORD_RE.fullmatch(word.group(1)))
 
-    def _is_marker_at(self, text: str, start: int, end: int) -> bool:
-        before = text[:start]
-        after = text[end:]
+    def _is_marker_at(self, before: str, after: str) -> bool:
+        """Whether a footnote's number between `before` and `after` (the text around it) is its marker."""
         prev = before[-1:] if before else ""
         nxt = after[:1]
         if nxt and (nxt.isalnum() and not t.is_cjk(nxt) or nxt in "/-–.%"):
-            if not (nxt == "." and (after[1:2] in ("", " ") and start == len(before) and prev and not prev.isdigit())):
+            if not (nxt == "." and (after[1:2] in ("", " ") and prev and not prev.isdigit())):
                 return False
         if self.language == "zh":
             if prev in "第" or re.search(r"第\s*$", before):
@@ -786,7 +821,7 @@ class _BodyParser:
                 heading = t.join(heading, headings[k]) if heading else headings[k] + "."
                 continue
             text = line.text
-            previous_ends = current is not None and bool(TERMINAL_RE.search(current.text))
+            previous_ends = current is not None and current.ends()
             op = OPERATIVE_NUMBER_RE.match(text) if not DIGITS_LINE_RE.match(text) else None
             bare = DIGITS_LINE_RE.match(text) or BARE_OPERATIVE_RE.match(text)
             if bare and line.block_start and previous_ends and int(bare["n"]) == next_operative > 1:
@@ -794,7 +829,7 @@ class _BodyParser:
             item = ITEM_RE.match(text)
             stripped = text.strip()
             new: _Para | None = None
-            can_start = current is None or previous_ends or line.block_start or not current.text.strip()
+            can_start = current is None or previous_ends or line.block_start or not current.body.length
             op_number = int(op.group(1)) if op else 0
             if op and can_start and op_number == next_operative:
                 new = _Para(Kind.OPERATIVE, next_operative, line=line.index)
@@ -811,7 +846,7 @@ class _BodyParser:
             elif (
                 item
                 and next_operative > 1
-                and (line.block_start or previous_ends or current is not None and not current.text.strip())
+                and (line.block_start or previous_ends or current is not None and not current.body.length)
                 and (item["letter"] == next_letter or (next_letter != "a" and item["letter"] == "a" and not ROMAN_RE.match(next_letter)))
                 and not (ROMAN_RE.match(item["letter"]) and item["letter"] != next_letter)
             ):
@@ -825,7 +860,7 @@ class _BodyParser:
                 and previous_ends
                 and (line.block_start or line.after_break)
                 and (
-                    item["letter"] == "a" and not current.item and re.search(r"[:：]$", current.text)
+                    item["letter"] == "a" and not current.item and current.body.ends_with(":：")
                     or current.item and item["letter"] == preamble_letter
                 )
             ):
@@ -838,7 +873,7 @@ class _BodyParser:
                 current is None
                 or (line.block_start and previous_ends and (not line.after_break or self._opens_preambular(stripped)))
                 or (previous_ends and self.language == "en" and PREAMBLE_OPENING_EN_RE.match(stripped)
-                    and re.search(r"[,;]$", current.text))
+                    and current.body.ends_with(",;"))
             ):
                 preambular += 1
                 new = _Para(Kind.PREAMBULAR, preambular, line=line.index)
@@ -858,12 +893,10 @@ class _BodyParser:
         text, markers = self.take_markers(text, line, state, same_page_only=same_page_only)
         piece = text.strip()
         lead = len(text) - len(text.lstrip())
-        joined = t.join(para.text, piece) if piece else para.text.rstrip()
-        base = len(joined) - len(piece)
+        base = para.body.add(piece)
         for position, number in markers:
             at = base + min(max(0, position - lead), len(piece))
             para.markers.append(FootnoteMarker(number=number, offset=at))
-        para.text = joined
 
     def _section_headings(self, stream: list[_Line]) -> dict[int, str]:
         """Stream positions of section headings and their text: a Roman numeral alone, then up to three lines
@@ -896,7 +929,7 @@ class _BodyParser:
         current: _Para | None = None
         state = getattr(self, "marker_state", {"next": 1})
         for line in stream:
-            if current is None or line.block_start and (TERMINAL_RE.search(current.text) or len(current.text) < 80):
+            if current is None or line.block_start and (current.ends() or current.body.length < 80):
                 current = _Para(Kind.ANNEX, len(paras) + 1, line=line.index)
                 paras.append(current)
             self._append(current, line.text, line, state, same_page_only=True)

@@ -71,24 +71,85 @@ def join(left: str, right: str) -> str:
     """
     left = left.rstrip()
     right = right.strip()
-    if not left:
-        return right
-    if not right:
-        return left
-    a, b = left[-1], right[0]
+    return left + separator(left[-2:], right) + right
+
+
+def separator(tail: str, right: str) -> str:
+    """What goes between running text ending in `tail` (its last two characters, no trailing space) and the
+    stripped piece `right` that the next line brings: "" or " " (see `join`)."""
+    if not tail or not right:
+        return ""
+    a, b = tail[-1], right[0]
     if is_cjk_or_punct(a) and is_cjk_or_punct(b):
-        return left + right
+        return ""
     if (is_cjk(a) and b in QUOTES + "(") or (a in QUOTES + ")" and is_cjk(b)):
-        return left + right  # Chinese text quotes with curly quotes and no spaces: 在执行‘纳尔逊…’
+        return ""  # Chinese text quotes with curly quotes and no spaces: 在执行‘纳尔逊…’
     if (is_cjk_or_punct(a) and not is_cjk(a)) or (is_cjk_or_punct(b) and not is_cjk(b)):
-        return left + right  # CJK punctuation carries its own spacing: 公约》 + 1
-    if a == "-" and len(left) > 1 and left[-2].isalpha() and b.isalpha():
-        return left + right
-    if b in ",.;:)]}’”" and not right[:2] == "..":
-        return left + right
+        return ""  # CJK punctuation carries its own spacing: 公约》 + 1
+    if a == "-" and len(tail) > 1 and tail[-2].isalpha() and b.isalpha():
+        return ""
+    if b in ",.;:)]}’”" and right[:2] != "..":
+        return ""
     if a in "([{‘“":
-        return left + right
-    return left + " " + right
+        return ""
+    return " "
+
+
+class RunningText:
+    """Text built line by line in time linear in its length (joining strings again on every line made a
+    paragraph of n lines cost n² characters copied). Pieces are joined as `join` joins them."""
+
+    __slots__ = ("_parts", "_tail", "length")
+
+    def __init__(self, text: str = "") -> None:
+        text = text.strip()
+        self._parts = [text] if text else []
+        self._tail = text[-2:]
+        self.length = len(text)
+
+    def add(self, piece: str) -> int:
+        """Append one line's `piece`; return where it starts in the text."""
+        piece = piece.strip()
+        if not piece:
+            return self.length
+        gap = separator(self._tail, piece)
+        if gap:
+            self._parts.append(gap)
+        self._parts.append(piece)
+        self.length += len(gap) + len(piece)
+        self._tail = (self._tail + gap + piece)[-2:]
+        return self.length - len(piece)
+
+    def ends_with(self, characters: str) -> bool:
+        return bool(self._tail) and self._tail[-1] in characters
+
+    @property
+    def text(self) -> str:
+        if len(self._parts) > 1:
+            self._parts = ["".join(self._parts)]
+        return self._parts[0] if self._parts else ""
+
+
+# Longer than any line a PDF, Word or text extraction of a resolution prints (a Word paragraph is one line).
+MAX_LINE = 5000
+
+
+def wrap_long_lines(lines: list[str]) -> list[str]:
+    """Cut lines longer than MAX_LINE where running text joins back as it was (at a space, else between two
+    CJK characters), so that the work done per line stays bounded and parsing linear in the input."""
+    if all(len(line) <= MAX_LINE for line in lines):
+        return lines
+    out: list[str] = []
+    for line in lines:
+        while len(line) > MAX_LINE:
+            cut = line.rfind(" ", MAX_LINE // 2, MAX_LINE)
+            if cut < 0:
+                cut = next((k for k in range(MAX_LINE, MAX_LINE // 2, -1)
+                            if is_cjk_or_punct(line[k - 1]) and is_cjk_or_punct(line[k])), MAX_LINE)
+            out.append(line[:cut])
+            line = line[cut:].lstrip(" ")
+        out.append(line)
+    return out
 
 
 def squeeze_spaces(text: str) -> str:

@@ -583,3 +583,28 @@ def test_the_line_end_hyphen_pdfium_reads_as_u_fffe_is_a_hyphen():
     text = relaid("A_RES_78_171.txt", "awareness-raising campaigns", "awareness\ufffe\nraising campaigns")
     op3 = by_eid(parse_resolution(text))["op3"]
     assert "including through awareness-raising campaigns, the dissemination" in op3.text
+
+
+# -- linear time ---------------------------------------------------------------------------------
+
+
+def numbered_lines(count: int) -> str:
+    """The audit's text (issue 18): a resolution of `count` numbered lines; past 999 one paragraph grows."""
+    body = "".join(f"{k}. Decides to act on item {k};\n" for k in range(1, count + 1))
+    return f"78/999. A resolution of many lines\n\nThe General Assembly,\n\nRecalling,\n\n{body}\n50th plenary meeting\n"
+
+
+def cpu_seconds_to_parse(text: str) -> float:
+    best = float("inf")
+    for _ in range(3):
+        started = time.process_time()
+        parse_resolution(text)
+        best = min(best, time.process_time() - started)
+    return best
+
+
+def test_parse_time_grows_linearly_with_the_text():
+    # 16,000 such lines took 16 s in the audit (34 s here): each line searched the paragraph so far and copied
+    # it. Four times the lines must cost about four times the CPU time, not sixteen (bench/parse.py measures).
+    small, large = cpu_seconds_to_parse(numbered_lines(4000)), cpu_seconds_to_parse(numbered_lines(16000))
+    assert large < 8 * small, (small, large)
