@@ -16,8 +16,27 @@ def env_bool(name: str, default: bool) -> bool:
 
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
-# The fallback key only serves local runs; production sets DJANGO_SECRET_KEY.
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "insecure-local-key-set-DJANGO_SECRET_KEY-in-production")
+
+
+def secret_key() -> str:
+    """DJANGO_SECRET_KEY, else the random key scripts/setup keeps in var/secret_key (owner-only), else — only with
+    DJANGO_DEBUG=1 — a built-in key. Without DEBUG the archive refuses to start on a key anyone can read."""
+    if os.environ.get("DJANGO_SECRET_KEY"):
+        return os.environ["DJANGO_SECRET_KEY"]
+    key_file = Path(os.environ.get("DJANGO_SECRET_KEY_FILE", BASE_DIR / "var" / "secret_key"))
+    if key_file.is_file():
+        return key_file.read_text(encoding="utf-8").strip()
+    if DEBUG:
+        return "insecure-local-key-set-DJANGO_SECRET_KEY-in-production"
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        f"No secret key: set DJANGO_SECRET_KEY (50+ random characters), or let scripts/setup create {key_file}."
+        " The archive does not start on a public built-in key unless DJANGO_DEBUG=1."
+    )
+
+
+SECRET_KEY = secret_key()
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",") if h.strip()]
 
 INSTALLED_APPS = [
@@ -114,12 +133,28 @@ UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", 20 * 1024 * 1024))
 PDF_TIME_LIMIT_SECONDS = float(os.environ.get("PDF_TIME_LIMIT_SECONDS", "30"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 
+# Fetching official PDFs by symbol (manage.py fetch, the admin's "fetch by symbol"): politely, one at a time.
+UN_DOCUMENTS_URL = os.environ.get("UN_DOCUMENTS_URL", "https://documents.un.org").rstrip("/")
+FETCH_DELAY_SECONDS = float(os.environ.get("FETCH_DELAY_SECONDS", "2"))  # between two requests
+FETCH_TIMEOUT_SECONDS = float(os.environ.get("FETCH_TIMEOUT_SECONDS", "30"))  # to connect, and between bytes
+FETCH_RETRIES = int(os.environ.get("FETCH_RETRIES", "3"))  # after a 429, a 5xx, a timeout or a broken connection
+FETCH_MAX_RETRY_AFTER_SECONDS = float(os.environ.get("FETCH_MAX_RETRY_AFTER_SECONDS", "300"))  # longer: give up, say so
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }
+
+# Django's four validators: at least 10 characters, not like the user's name or e-mail, not a common password,
+# not only digits.
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
 
 # --- Security ---
 # Production behind HTTPS: DJANGO_DEBUG=0, DJANGO_SECRET_KEY=<50+ random characters>,
@@ -159,12 +194,19 @@ CONTENT_SECURITY_POLICY = os.environ.get("DJANGO_CONTENT_SECURITY_POLICY")
 # count costs ~0.1 ms (Django's file cache: ~1.6 ms, lists its folder on every write). Several machines share e.g.
 # DJANGO_CACHE_BACKEND=django.core.cache.backends.redis.RedisCache DJANGO_CACHE_LOCATION=redis://host:6379/1
 # (pip install redis), or django.core.cache.backends.memcached.PyMemcacheCache (pip install pymemcache).
+# diskcache would pickle values (CVE-2025-69872): resolutions.cache_disk stores them as JSON, and the directory is
+# created owner-only (resolutions.checks refuses one others can write).
 CACHES = {
     "default": {
         "BACKEND": os.environ.get("DJANGO_CACHE_BACKEND", "diskcache.DjangoCache"),
         "LOCATION": os.environ.get("DJANGO_CACHE_LOCATION", str(VAR_DIR / "cache")),
     }
 }
+if CACHES["default"]["BACKEND"] == "diskcache.DjangoCache":
+    from resolutions.cache_disk import JSONOnlyDisk
+
+    CACHES["default"]["OPTIONS"] = {"disk": JSONOnlyDisk}
+    Path(CACHES["default"]["LOCATION"]).mkdir(mode=0o700, parents=True, exist_ok=True)
 
 # Requests per client to /search/ and to /api/ (counted separately): "60/min", "1000/hour", "off".
 # API_RATE_LIMIT unset: the API has the same rate as search.

@@ -7,6 +7,7 @@ delete_resolution. The admin itself never touches the search index.
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import partial
 
 from django import forms
 from django.contrib import admin, messages
@@ -21,7 +22,7 @@ from django.utils.html import format_html, format_html_join
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
-from . import services
+from . import fetch_admin, services, versions_admin  # noqa: F401 (versions_admin registers the Work admin)
 from .forms import ConfirmUploadForm, ThrottledAdminAuthenticationForm, UploadForm
 from .models import Footnote, Paragraph, Reference, Resolution, Revision, SourceFile
 from .parsing import ParseError
@@ -190,6 +191,7 @@ class ResolutionAdmin(admin.ModelAdmin):
             # CSRF is checked inside upload_view, once the size-limiting upload handler is in place.
             path("upload/", self.admin_site.admin_view(csrf_exempt(self.upload_view)), name="resolutions_resolution_upload"),
             path("upload/confirm/", self.admin_site.admin_view(self.confirm_upload_view), name="resolutions_resolution_upload_confirm"),
+            path("fetch/", self.admin_site.admin_view(partial(fetch_admin.fetch_view, self)), name="resolutions_resolution_fetch"),
             *super().get_urls(),
         ]
 
@@ -390,3 +392,6 @@ class RevisionAdmin(ReadOnlyAdmin):
     search_fields = ("resolution__symbol", "reason")
     list_select_related = ("resolution", "created_by")
     readonly_fields = ("resolution", "created_at", "created_by", "reason", "snapshot")
+
+
+from . import series_admin  # noqa: E402,F401  (series, members and curators' decisions register themselves)

@@ -1,16 +1,38 @@
-"""JSON views: a resolution with its paragraphs, footnotes and references."""
+"""JSON views: a resolution with its paragraphs, footnotes and references, and how its language versions align."""
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_safe
 
 from .models import Language, Resolution
+from .reading import describe_mismatch, siblings_of, versions_of
+from .series_views import paragraph_lineage_json, series_json
 
 
 def resolution_as_json(resolution: Resolution, request: HttpRequest) -> dict:
-    paragraphs = resolution.paragraphs.prefetch_related("footnotes", "references__target").order_by("position")
+    paragraphs = list(
+        resolution.paragraphs.prefetch_related("footnotes", "references__target")
+        .select_related("lineage__first__resolution")
+        .order_by("position")
+    )
+    siblings = siblings_of(paragraphs)
+    work = resolution.work
+    versions = versions_of(resolution)
     return {
         "symbol": resolution.symbol,
         "language": resolution.language,
-        "languages": sorted(Resolution.objects.filter(symbol=resolution.symbol).values_list("language", flat=True)),
+        "languages": sorted(version.language for version in versions),
+        "work": {
+            "symbol": work.symbol,
+            "url": request.build_absolute_uri(work.get_absolute_url()),
+            "versions": {
+                version.language: request.build_absolute_uri(version.get_absolute_url()) for version in versions
+            },
+            # aligned: every paragraph paired; mismatched: see mismatches; single: one language held.
+            "alignment": work.alignment,
+            "mismatches": [
+                {**mismatch, "description": dict(zip(("zh", "en"), describe_mismatch(mismatch)))}
+                for mismatch in work.mismatches
+            ],
+        },
         "body": resolution.body,
         "body_name": resolution.get_body_display(),
         "session": resolution.session,
@@ -31,6 +53,7 @@ def resolution_as_json(resolution: Resolution, request: HttpRequest) -> dict:
         "committee_report": resolution.committee_report,
         "job_number": resolution.job_number,
         "url": request.build_absolute_uri(resolution.get_absolute_url()),
+        "series": series_json(resolution, request),
         "paragraphs": [
             {
                 "eid": p.eid,
@@ -39,6 +62,11 @@ def resolution_as_json(resolution: Resolution, request: HttpRequest) -> dict:
                 "item": p.item,
                 "text": p.text,
                 "url": request.build_absolute_uri(p.get_absolute_url()),
+                # The same paragraph in the other language versions, as aligned: {"en": {"eid", "url"}}.
+                "siblings": {
+                    s.resolution.language: {"eid": s.eid, "url": request.build_absolute_uri(s.get_absolute_url())}
+                    for s in siblings.get(p.pk, [])
+                },
                 "footnotes": [{"number": f.number, "text": f.text} for f in p.footnotes.all()],
                 "references": [
                     {
@@ -50,6 +78,7 @@ def resolution_as_json(resolution: Resolution, request: HttpRequest) -> dict:
                     }
                     for r in p.references.all()
                 ],
+                **paragraph_lineage_json(p, request),
             }
             for p in paragraphs
         ],
@@ -61,11 +90,14 @@ def resolution_detail(request: HttpRequest, symbol: str) -> JsonResponse:
     symbol = symbol.strip("/")
     language = request.GET.get("lang", "")
     if language and language not in Language.values:
-        return JsonResponse({"error": f"unknown language {language!r}; use zh or en"}, status=400)
+        return JsonResponse(
+            {"error": f"unknown language {language!r}; use one of {', '.join(Language.values)}"}, status=400
+        )
     versions = Resolution.objects.by_symbol(symbol)
     if language:
         versions = versions.filter(language=language)
-    resolution = versions.order_by("-language").first()  # zh before en when no language is asked for
+    held = sorted(versions, key=lambda v: Language.values.index(v.language) if v.language in Language.values else 99)
+    resolution = held[0] if held else None  # zh before en … when no language is asked for
     if resolution is None:
         return JsonResponse({"error": f"no resolution {symbol!r} in the archive", "symbol": symbol}, status=404)
     return JsonResponse(resolution_as_json(resolution, request), json_dumps_params={"ensure_ascii": False})

@@ -13,7 +13,7 @@ class SymbolConverter:
 
 
 class LanguageConverter:
-    regex = "zh|en"
+    regex = "zh|en|fr|es|ru|ar"  # the UN's six (models.Language)
 
     def to_python(self, value: str) -> str:
         return value

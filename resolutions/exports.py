@@ -8,15 +8,29 @@ from xml.etree import ElementTree as ET
 
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 
 from .models import Body, ParagraphKind, Reference, Resolution
+from .parsing.text import xml_safe
+from .reading import (
+    Link,
+    Marker,
+    citation_en,
+    citation_zh,
+    cited_number,
+    describe_mismatch,
+    place,
+    reference_urls,
+    siblings_of,
+    versions_of,
+)
 from .search.forms import SearchForm
 from .search.results import MAX_PER_PAGE, search_paragraphs
-from .templatetags.reading import Link, Marker, citation_en, citation_zh, cited_number, place
-from .views import reference_urls
 
 AKN_NS = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
-AKN_LANGUAGES = {"zh": "zho", "en": "eng"}
+AKN_LANGUAGES = {"zh": "zho", "en": "eng", "fr": "fra", "es": "spa", "ru": "rus", "ar": "ara"}
+# The archive's own metadata inside <proprietary>: which paragraphs of the other language versions are the same.
+VERSIONS_NS = "urn:resolution-archive:versions"
 # AKN4UN organisation identifiers (the "author" part of a FRBR URI).
 AKN_BODIES = {
     Body.GENERAL_ASSEMBLY: "unga",
@@ -27,6 +41,7 @@ AKN_BODIES = {
 }
 
 ET.register_namespace("", AKN_NS)
+ET.register_namespace("arc", VERSIONS_NS)
 
 
 def akoma_ntoso(request: HttpRequest, symbol: str, language: str) -> HttpResponse:
@@ -54,9 +69,12 @@ def _frbr_work(resolution: Resolution) -> str:
 
 
 def _el(parent: ET.Element, tag: str, text: str | None = None, **attributes: str) -> ET.Element:
-    element = ET.SubElement(parent, f"{{{AKN_NS}}}{tag}", {k.rstrip("_"): v for k, v in attributes.items() if v})
+    # ElementTree writes control characters as they are, and the XML would not be well-formed.
+    element = ET.SubElement(
+        parent, f"{{{AKN_NS}}}{tag}", {k.rstrip("_"): xml_safe(v) for k, v in attributes.items() if v}
+    )
     if text:
-        element.text = text
+        element.text = xml_safe(text)
     return element
 
 
@@ -72,9 +90,9 @@ def _inline(parent: ET.Element, text: str, links: list[Link], markers: list[Mark
         elif isinstance(what, Link):
             last = _el(parent, "ref", run, href=what.href)
         elif last is None:
-            parent.text = (parent.text or "") + run
+            parent.text = (parent.text or "") + xml_safe(run)
         else:
-            last.tail = (last.tail or "") + run
+            last.tail = (last.tail or "") + xml_safe(run)
 
 
 def resolution_to_akn(resolution: Resolution, site: str) -> ET.Element:
@@ -123,6 +141,7 @@ def resolution_to_akn(resolution: Resolution, site: str) -> ET.Element:
     _el(
         references, "TLCOrganization", eId="archive", href="/ontology/organization/archive", showAs="Resolution Archive"
     )
+    _alignment_meta(meta, resolution, site)
 
     preface = _el(statement, "preface")
     _el(_el(preface, "p"), "docNumber", resolution.symbol)
@@ -195,6 +214,39 @@ def resolution_to_akn(resolution: Resolution, site: str) -> ET.Element:
     return root
 
 
+def _alignment_meta(meta: ET.Element, resolution: Resolution, site: str) -> None:
+    """<proprietary> with the work's language versions and, for each paragraph, the same paragraph in each.
+
+    Paragraphs pair as the archive aligned them (numbering checked, see resolutions.alignment): an element of
+    the same eId in another version is the same paragraph only when listed here as its sibling.
+    """
+    site = site.rstrip("/")
+    work = resolution.work
+
+    def arc(parent: ET.Element, tag: str, text: str = "", **attributes: str) -> ET.Element:
+        element = ET.SubElement(parent, f"{{{VERSIONS_NS}}}{tag}", {k: xml_safe(v) for k, v in attributes.items()})
+        if text:
+            element.text = xml_safe(text)
+        return element
+
+    versions = arc(_el(meta, "proprietary", source="#archive"), "versions", work=work.symbol, alignment=work.alignment)
+    for version in versions_of(resolution):
+        akn = reverse("resolution-akn", kwargs={"symbol": version.symbol, "language": version.language})
+        arc(versions, "version", language=AKN_LANGUAGES.get(version.language, version.language), href=site + akn)
+    for mismatch in work.mismatches:
+        if resolution.language in mismatch.get("languages", ()):
+            codes = " ".join(AKN_LANGUAGES.get(code, code) for code in mismatch["languages"])
+            arc(versions, "mismatch", describe_mismatch(mismatch)[1], problem=mismatch["problem"], languages=codes)
+    paragraphs = list(resolution.paragraphs.all())
+    siblings = siblings_of(paragraphs)
+    for paragraph in paragraphs:
+        element = arc(versions, "paragraph", eid=paragraph.eid, href=site + paragraph.get_absolute_url())
+        for sibling in siblings.get(paragraph.pk, []):
+            language = sibling.resolution.language
+            arc(element, "sibling", language=AKN_LANGUAGES.get(language, language), eid=sibling.eid,
+                href=site + sibling.get_absolute_url())
+
+
 # --- Search results as CSV ---------------------------------------------------------------------------
 
 CSV_MAX_ROWS = 10_000  # a researcher's export, not a dump of the archive
@@ -215,15 +267,28 @@ CSV_COLUMNS = (
 )
 
 
+# A cell a spreadsheet would read as a formula (=, +, -, @) or that starts with a tab or carriage return.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 class _Echo:
     def write(self, value: str) -> str:
         return value
 
 
+def spreadsheet_safe(value) -> str:
+    """The cell as text a spreadsheet shows and never runs: a leading ' before =, +, -, @, tab or CR (OWASP)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
 def search_rows(arguments: dict, site: str):
-    """Every paragraph the search finds (newest resolution first), up to CSV_MAX_ROWS, as CSV rows."""
+    """Every paragraph the search finds (newest resolution first), up to CSV_MAX_ROWS, as CSV rows.
+
+    When the search finds more, a last row says so: a researcher must not take a capped file for all of them.
+    """
     yield CSV_COLUMNS
-    page, written = 1, 0
+    page, written, total = 1, 0, 0
     while written < CSV_MAX_ROWS:
         outcome = search_paragraphs(
             arguments["q"],
@@ -236,6 +301,7 @@ def search_rows(arguments: dict, site: str):
         )
         if outcome.page != page or not outcome.hits:
             return
+        total = outcome.total
         for hit in outcome.hits:
             paragraph, resolution = hit.paragraph, hit.paragraph.resolution
             yield (
@@ -255,15 +321,23 @@ def search_rows(arguments: dict, site: str):
             )
             written += 1
             if written >= CSV_MAX_ROWS:
-                return
+                break
         page += 1
+    if total > written:
+        yield (
+            f"# 共 {total:,} 段，本文件只列出前 {written:,} 段 · {total:,} paragraphs match; this file lists the first"
+            f" {written:,} (the export's limit). Narrow the search to get the rest.",
+        )
 
 
 def search_csv(request: HttpRequest) -> StreamingHttpResponse:
     """/search.csv?q=…: the search page's results (same filters), one row per paragraph with its permanent link."""
     arguments = SearchForm(request.GET).search_arguments()
     writer = csv.writer(_Echo())
-    rows = (writer.writerow(row) for row in search_rows(arguments, request.build_absolute_uri("/")))
+    rows = (
+        writer.writerow([spreadsheet_safe(cell) for cell in row])
+        for row in search_rows(arguments, request.build_absolute_uri("/"))
+    )
     # A byte-order mark so that spreadsheet programs read the Chinese as UTF-8.
     response = StreamingHttpResponse(chain(["\ufeff"], rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="search-results.csv"'

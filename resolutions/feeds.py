@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from .models import Resolution
-from .templatetags.reading import citation_en, citation_zh
+from .parsing.text import xml_safe
+from .reading import citation_en, citation_zh
 
 FEED_SIZE = 50
 
@@ -26,18 +27,19 @@ class LatestResolutionsFeed(Feed):
         return Resolution.objects.order_by("-created_at", "-pk")[:FEED_SIZE]
 
     def item_title(self, item: Resolution) -> str:
-        return f"{item.symbol} ({item.language}) {item.title}"
+        # A control character in one title must not break the feed for every reader (XML 1.0 forbids it).
+        return xml_safe(f"{item.symbol} ({item.language}) {item.title}")
 
     def item_description(self, item: Resolution) -> str:
         cited = citation_zh(item) if item.language == "zh" else citation_en(item)
         adopted = f" · {item.adopted_on:%Y-%m-%d}" if item.adopted_on else ""
-        return f"{cited}{adopted}"
+        return xml_safe(f"{cited}{adopted}")
 
     def item_link(self, item: Resolution) -> str:
-        return item.get_absolute_url()
+        return xml_safe(item.get_absolute_url())
 
     def item_guid(self, item: Resolution) -> str:
-        return item.get_absolute_url()
+        return xml_safe(item.get_absolute_url())
 
     def item_pubdate(self, item: Resolution) -> datetime:
         return item.created_at

@@ -17,7 +17,7 @@ from .parsing import Kind, ParsedResolution, ParseError
 from .throttle import LoginThrottle, client_address
 from .uploads import sha256_of
 
-ACCEPTED_EXTENSIONS = (".txt", ".pdf", ".docx")
+ACCEPTED_EXTENSIONS = (".txt", ".pdf", ".docx", ".xml")  # .xml: the declaration as udhr XML
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -72,7 +72,7 @@ class UploadForm(forms.Form):
         label="Files",
         required=False,
         allow_empty_file=True,  # refused below, with the file's name
-        help_text=".txt (UTF-8, UTF-16 or GB18030), .pdf with a text layer, or .docx; several at once.",
+        help_text=".txt (UTF-8, UTF-16 or GB18030), .pdf with a text layer, .docx, or the Universal Declaration as udhr .xml; several at once.",
     )
 
     def __init__(self, *args, too_large: tuple[str, ...] = (), **kwargs) -> None:

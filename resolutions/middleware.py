@@ -150,7 +150,20 @@ def client_ip(request: HttpRequest) -> str:
     return remote
 
 
-RATE_LIMITED_PREFIXES = ("/search/", "/api/")
+# Exports cost more than a page (a CSV walks up to CSV_MAX_ROWS hits): they count in a bucket of their own, at the
+# search rate.
+EXPORT_PATH_RE = re.compile(r"^/search\.csv$|/akn\.xml$")
+
+
+def rate_bucket(path: str) -> str | None:
+    """The counter a request is counted in ("/search/", "/api/", "export"), or None when it is not limited."""
+    if EXPORT_PATH_RE.search(path):
+        return "export"
+    if path.startswith("/search/"):
+        return "/search/"
+    if path.startswith("/api/"):
+        return "/api/"
+    return None
 
 
 def rate_setting(prefix: str) -> str | None:
@@ -164,8 +177,8 @@ def rate_setting(prefix: str) -> str | None:
 class RateLimitMiddleware:
     """Answer 429 (with Retry-After) to a client that sends more than its share to search or the API.
 
-    /search/ has settings.SEARCH_RATE_LIMIT ("60/min"), /api/ settings.API_RATE_LIMIT (None: the same);
-    each prefix counts separately. Counts live in fixed windows of the rate's length in the cache named by
+    /search/ has settings.SEARCH_RATE_LIMIT ("60/min"), /api/ settings.API_RATE_LIMIT (None: the same), exports
+    (/search.csv, …/akn.xml) the search rate; each bucket counts separately. Counts live in fixed windows of the rate's length in the cache named by
     settings.RATE_LIMIT_CACHE: a client may send up to twice the count across a window boundary, which
     is the price of one cache key and one atomic increment per request.
     """
@@ -174,7 +187,7 @@ class RateLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        prefix = next((p for p in RATE_LIMITED_PREFIXES if request.path_info.startswith(p)), None)
+        prefix = rate_bucket(request.path_info)
         if prefix is not None:
             rate = parse_rate(rate_setting(prefix))
             if rate is not None:

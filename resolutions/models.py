@@ -11,8 +11,19 @@ from .parsing import Kind as ParsedKind
 
 
 class Language(models.TextChoices):
+    """The six official languages of the UN, by the codes its document system uses (l=zh …)."""
+
     CHINESE = "zh", "中文"
     ENGLISH = "en", "English"
+    FRENCH = "fr", "Français"
+    SPANISH = "es", "Español"
+    RUSSIAN = "ru", "Русский"
+    ARABIC = "ar", "العربية"
+
+
+# How each language is named in Chinese running text (档案没有 … 的英文本) and in HTML lang attributes.
+LANGUAGE_NAMES_ZH = {"zh": "中文", "en": "英文", "fr": "法文", "es": "西班牙文", "ru": "俄文", "ar": "阿拉伯文"}
+HTML_LANGUAGE_TAGS = {"zh": "zh-Hans", "en": "en", "fr": "fr", "es": "es", "ru": "ru", "ar": "ar"}
 
 
 class Body(models.TextChoices):
@@ -51,6 +62,42 @@ PARAGRAPH_KIND_NAMES_ZH = {
 }
 
 
+class Alignment(models.TextChoices):
+    SINGLE = "single", "one language held"
+    ALIGNED = "aligned", "every paragraph paired"
+    MISMATCHED = "mismatched", "numbering differs: some paragraphs not paired"
+
+
+class Work(models.Model):
+    """One resolution as adopted, whatever its languages: its symbol, and how its language versions align.
+
+    Each `Resolution` is one language version of a work. The alignment (which paragraphs of one version are
+    the same paragraphs of another) is worked out by services.align_versions whenever a version is ingested,
+    edited or deleted: paired paragraphs are linked as `Paragraph.siblings`, and every difference in counts or
+    numbering is kept in `mismatches` for curators, instead of pairing the wrong paragraphs.
+    """
+
+    symbol = models.CharField(max_length=64, unique=True, help_text="UN document symbol, e.g. A/RES/67/161")
+    alignment = models.CharField(max_length=16, choices=Alignment.choices, default=Alignment.SINGLE)
+    mismatches = models.JSONField(
+        default=list, blank=True, help_text="Where the versions' paragraphs differ (see resolutions.alignment)"
+    )
+    metadata_differences = models.JSONField(
+        default=list, blank=True, help_text="Facts of the work on which the versions disagree (date, session …)"
+    )
+    aligned_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["symbol"]
+
+    def __str__(self) -> str:
+        return self.symbol
+
+    def get_absolute_url(self) -> str:
+        return reverse("resolution-any-language", kwargs={"symbol": self.symbol})
+
+
 class ResolutionQuerySet(models.QuerySet):
     def by_body(self, body: str) -> ResolutionQuerySet:
         return self.filter(body=body)
@@ -60,6 +107,9 @@ class ResolutionQuerySet(models.QuerySet):
 
 
 class Resolution(models.Model):
+    """One language version of a resolution (symbol + language); its `work` holds all the versions."""
+
+    work = models.ForeignKey(Work, on_delete=models.PROTECT, related_name="versions", editable=False)
     symbol = models.CharField(max_length=64, db_index=True, help_text="UN document symbol, e.g. A/RES/67/161")
     language = models.CharField(max_length=2, choices=Language.choices)
     body = models.CharField(max_length=8, choices=Body.choices)
@@ -84,6 +134,7 @@ class Resolution(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ResolutionQuerySet.as_manager()
+    moved_from_work_id: int | None = None  # set by save() when an edited symbol moves the version to another work
 
     class Meta:
         ordering = ["-adopted_on", "symbol", "language"]
@@ -93,8 +144,19 @@ class Resolution(models.Model):
     def __str__(self) -> str:
         return f"{self.symbol} ({self.language})"
 
+    def save(self, *args, **kwargs) -> None:
+        # A version always belongs to the work of its symbol, however it was made (service, admin, a test).
+        if self.work_id is None or self.work.symbol != self.symbol:
+            self.moved_from_work_id = self.work_id
+            self.work, _ = Work.objects.get_or_create(symbol=self.symbol)
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("resolution-detail", kwargs={"symbol": self.symbol, "language": self.language})
+
+    @property
+    def html_lang(self) -> str:
+        return HTML_LANGUAGE_TAGS.get(self.language, self.language)
 
     @property
     def body_name_zh(self) -> str:
@@ -114,6 +176,8 @@ class Paragraph(models.Model):
     item = models.CharField(max_length=8, blank=True, help_text="a, b … for the lettered items of a paragraph")
     eid = models.CharField(max_length=64, help_text="pp3, op7, op3(a): stable within the resolution")
     text = models.TextField()
+    # The same paragraph in the work's other language versions, as services.align_versions paired them.
+    siblings = models.ManyToManyField("self", symmetrical=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["resolution", "position"]
@@ -210,7 +274,7 @@ class Reference(models.Model):
         return self.target.get_absolute_url()
 
 
-ODS_LANGUAGES = {"zh": "C", "en": "E"}
+ODS_LANGUAGES = {"ar": "A", "zh": "C", "en": "E", "fr": "F", "ru": "R", "es": "S"}
 
 
 def official_document_url(symbol: str, language: str) -> str:
@@ -233,6 +297,31 @@ class SourceFile(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+
+class FetchRecord(models.Model):
+    """What the UN document system gave when `fetch` last took a version: lets the next run skip it, or ask
+    only whether it changed (ETag, Last-Modified), instead of downloading it again."""
+
+    symbol = models.CharField(max_length=64)
+    language = models.CharField(max_length=2, choices=Language.choices)
+    url = models.CharField(max_length=500, help_text="The address asked for")
+    etag = models.CharField(max_length=255, blank=True)
+    last_modified = models.CharField(max_length=64, blank=True)
+    sha256 = models.CharField(max_length=64, help_text="Checksum of the PDF as fetched")
+    size = models.PositiveBigIntegerField()
+    fetched_at = models.DateTimeField()
+    checked_at = models.DateTimeField(help_text="The last time the document system was asked")
+    resolution = models.ForeignKey(
+        Resolution, on_delete=models.SET_NULL, null=True, blank=True, related_name="fetch_records"
+    )
+
+    class Meta:
+        ordering = ["symbol", "language"]
+        constraints = [models.UniqueConstraint(fields=["symbol", "language"], name="unique_fetch_symbol_language")]
+
+    def __str__(self) -> str:
+        return f"{self.symbol} ({self.language}) fetched {self.fetched_at:%Y-%m-%d}"
 
 
 class Revision(models.Model):
@@ -266,3 +355,103 @@ class IndexTask(models.Model):
 
     def __str__(self) -> str:
         return f"reindex resolution {self.resolution_id}"
+
+
+# --- Series: a resolution coming back session after session, and what each text kept from the last ---------
+
+
+class Series(models.Model):
+    """Resolutions on one subject adopted again and again ("The right to food"), members keyed by symbol.
+
+    Derived: resolutions.series recomputes it from citations and titles (and the curators' SeriesDecision
+    rows) whenever a member is ingested, edited or deleted.
+    """
+
+    title = models.TextField(help_text="The title of its latest member")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name_plural = "series"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SeriesLink(models.TextChoices):
+    CITATION = "citation", "cites it and has a similar title"
+    TITLE = "title", "same title"
+    CURATOR = "curator", "joined by a curator"
+
+
+class SeriesMember(models.Model):
+    """One symbol's place in its series (every language version of the symbol shares it)."""
+
+    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="members")
+    symbol = models.CharField(max_length=64, unique=True)
+    position = models.PositiveIntegerField(help_text="1 for the earliest member")
+    previous_symbol = models.CharField(max_length=64, blank=True, help_text="The member it follows")
+    link = models.CharField(max_length=16, choices=SeriesLink.choices, blank=True, help_text="Why it follows it")
+    changes = models.JSONField(
+        default=dict, blank=True, help_text="Per language: what changed since the previous member (counts)"
+    )
+
+    class Meta:
+        ordering = ["series", "position"]
+        constraints = [models.UniqueConstraint(fields=["series", "position"], name="unique_series_position")]
+
+    def __str__(self) -> str:
+        return f"{self.symbol} ({self.series_id}/{self.position})"
+
+
+class SeriesDecision(models.Model):
+    """A curator's word on which resolution a symbol follows; detection never overrides it.
+
+    `previous_symbol` empty: the symbol starts a series (split from whatever detection put before it).
+    """
+
+    symbol = models.CharField(max_length=64, unique=True)
+    previous_symbol = models.CharField(max_length=64, blank=True)
+    note = models.CharField(max_length=255, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    decided_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["symbol"]
+
+    def __str__(self) -> str:
+        return f"{self.symbol} follows {self.previous_symbol or 'nothing'}"
+
+
+class ParagraphChange(models.TextChoices):
+    UNKNOWN = "", "no previous text in this language"
+    UNCHANGED = "unchanged", "unchanged"
+    CHANGED = "changed", "changed"
+    NEW = "new", "new"
+
+
+class ParagraphLineage(models.Model):
+    """Where a paragraph comes from in its series: its match in the previous member, the earliest match.
+
+    Recomputed with the series; what the "new this year" search filter and "first appeared in" read.
+    """
+
+    paragraph = models.OneToOneField(Paragraph, on_delete=models.CASCADE, primary_key=True, related_name="lineage")
+    previous = models.ForeignKey(
+        Paragraph, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        help_text="The matching paragraph of the previous member of the series, same language",
+    )
+    first = models.ForeignKey(
+        Paragraph, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        help_text="The matching paragraph of the earliest member where the chain of matches reaches",
+    )
+    change = models.CharField(max_length=16, choices=ParagraphChange.choices, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.paragraph_id}: {self.change or 'first text'}"
+
+    @property
+    def is_new_in_series(self) -> bool | None:
+        """True: no match in the previous member; None: no previous member held in this language."""
+        return None if self.change == ParagraphChange.UNKNOWN else self.change == ParagraphChange.NEW

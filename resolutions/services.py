@@ -10,13 +10,16 @@ from typing import Any
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
+from django.utils import timezone
 
-from .models import Footnote, Paragraph, Reference, Resolution, Revision, SourceFile
+from . import alignment
+from .models import Footnote, Language, Paragraph, Reference, Resolution, Revision, SourceFile, Work
 from .parsing import ParsedReference, ParsedResolution, ParseError, parse_resolution
 from .parsing.document import element_id
 from .parsing.sources import read_source
 from .search.indexing import schedule_reindex
+from .series import refresh_series
 
 logger = logging.getLogger(__name__)
 
@@ -94,7 +97,9 @@ def _store(parsed: ParsedResolution, *, source: bytes, filename: str, checksum: 
     _replace_text(resolution, parsed)
     link_references(resolution)
     _keep_source(resolution, source=source, filename=filename, checksum=checksum, user=user)
+    align_versions(resolution.work)
     schedule_reindex(resolution.pk)
+    refresh_series(resolution.symbol)
     return IngestResult(resolution, status, parsed.warnings)
 
 
@@ -206,6 +211,74 @@ def _best_target(symbol: str, language: str) -> Resolution | None:
     return candidates[0] if candidates else None
 
 
+@transaction.atomic
+def align_versions(work: Work | None) -> Work | None:
+    """Pair the paragraphs of a work's language versions again, after any version was ingested, edited or deleted.
+
+    Paired paragraphs become each other's `siblings`; what differs is kept on the work (`alignment`,
+    `mismatches`, `metadata_differences`, see resolutions.alignment). A work left without versions is deleted.
+    """
+    if work is None:
+        return None
+    given = work
+    # One alignment of a work at a time: two versions ingested at once each see the other once it is committed.
+    work = Work.objects.select_for_update().filter(pk=given.pk).first()
+    if work is None:
+        return None
+    versions = sorted(work.versions.all(), key=lambda version: LANGUAGE_ORDER.get(version.language, 99))
+    if not versions:
+        work.delete()
+        return None
+    paragraphs = list(Paragraph.objects.filter(resolution__work=work).order_by("resolution", "position"))
+    cited: dict[int, set[str]] = {}
+    for paragraph_id, symbol in Reference.objects.filter(
+        paragraph__resolution__work=work, footnote=None, is_resolution=True
+    ).values_list("paragraph_id", "target_symbol"):
+        cited.setdefault(paragraph_id, set()).add(symbol)
+    carried: dict[int, set[int]] = {}
+    for paragraph_id, number in Footnote.objects.filter(resolution__work=work, paragraph__isnull=False).values_list(
+        "paragraph_id", "number"
+    ):
+        carried.setdefault(paragraph_id, set()).add(number)
+    by_version: dict[int, list[Paragraph]] = {}
+    for paragraph in paragraphs:
+        by_version.setdefault(paragraph.resolution_id, []).append(paragraph)
+    units = {
+        version.language: [
+            alignment.Unit(p.eid, p.kind, frozenset(cited.get(p.pk, ())), frozenset(carried.get(p.pk, ())))
+            for p in by_version.get(version.pk, [])
+        ]
+        for version in versions
+    }
+    result = alignment.align_versions(units)
+
+    links = Paragraph.siblings.through
+    ids = [p.pk for p in paragraphs]
+    links.objects.filter(Q(from_paragraph_id__in=ids) | Q(to_paragraph_id__in=ids)).delete()
+    pk_of = {(version.language, p.eid): p.pk for version in versions for p in by_version.get(version.pk, [])}
+    rows = []
+    for (first, second), eids in result.pairs.items():
+        for eid in eids:
+            a, b = pk_of[(first, eid)], pk_of[(second, eid)]
+            rows += [links(from_paragraph_id=a, to_paragraph_id=b), links(from_paragraph_id=b, to_paragraph_id=a)]
+    links.objects.bulk_create(rows)
+
+    work.alignment = result.status
+    work.mismatches = list(result.mismatches)
+    work.metadata_differences = alignment.metadata_differences(
+        {version.language: {name: getattr(version, name) for name in alignment.WORK_FACTS} for version in versions}
+    )
+    work.aligned_at = timezone.now()
+    fields = ["alignment", "mismatches", "metadata_differences", "aligned_at"]
+    work.save(update_fields=fields)
+    for name in fields:  # the caller's copy (resolution.work) says the same
+        setattr(given, name, getattr(work, name))
+    return work
+
+
+LANGUAGE_ORDER = {language: index for index, language in enumerate(Language.values)}
+
+
 def _keep_source(resolution: Resolution, *, source: bytes, filename: str, checksum: str, user: Any) -> SourceFile:
     kept = SourceFile.objects.filter(sha256=checksum).first()
     if kept is None:
@@ -220,14 +293,16 @@ def _keep_source(resolution: Resolution, *, source: bytes, filename: str, checks
 @transaction.atomic
 def delete_resolution(resolution: Resolution, *, user: Any = None) -> None:
     """Remove a resolution; references to it fall back to the UN document system (or another language held)."""
-    symbol, language, pk = resolution.symbol, resolution.language, resolution.pk
+    symbol, language, pk, work = resolution.symbol, resolution.language, resolution.pk, resolution.work
     citing = list(Reference.objects.filter(target=resolution).values_list("pk", flat=True))
     SourceFile.objects.filter(resolution=resolution).update(resolution=None)
     resolution.delete()
+    align_versions(work)
     other = Resolution.objects.filter(symbol=symbol).exclude(language=language).first()
     if other is not None:
         Reference.objects.filter(pk__in=citing).update(target=other)
     schedule_reindex(pk)
+    refresh_series(symbol)
     logger.info("deleted %s (%s)%s", symbol, language, f" by {user}" if user else "")
 
 
@@ -242,7 +317,11 @@ def record_edit(resolution: Resolution, *, user: Any = None, reason: str = "", b
             paragraph.eid = eid
             paragraph.save(update_fields=["eid"])
     link_references(resolution)
+    align_versions(resolution.work)
+    if resolution.moved_from_work_id is not None:  # its symbol was edited: the work it left changed too
+        align_versions(Work.objects.filter(pk=resolution.moved_from_work_id).first())
     schedule_reindex(resolution.pk)
+    refresh_series(resolution.symbol)
 
 
 
@@ -288,6 +367,7 @@ __all__ = [
     "UNCHANGED",
     "IngestResult",
     "ParseError",
+    "align_versions",
     "delete_resolution",
     "ingest_resolution",
     "link_references",

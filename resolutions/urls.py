@@ -1,6 +1,6 @@
 from django.urls import path, re_path, register_converter
 
-from . import api, converters, exports, feeds, views
+from . import api, converters, exports, feeds, series_views, views
 from .search import views as search_views
 
 register_converter(converters.SymbolConverter, "symbol")
@@ -12,6 +12,7 @@ urlpatterns = [
     path("search/", search_views.search_page, name="search"),
     path("api/search", search_views.search_api, name="api-search"),
     path("search.csv", exports.search_csv, name="search-csv"),
+    path("api/resolutions/<symbol:symbol>/changes", series_views.series_changes_api, name="api-series-changes"),
     path("api/resolutions/<symbol:symbol>", api.resolution_detail, name="api-resolution"),
     path("feed/", feeds.LatestResolutionsFeed(), name="feed"),
     path("browse/", views.browse, name="browse"),
@@ -20,12 +21,14 @@ urlpatterns = [
     path("browse/<slug:body>/<str:session>/", views.body_list, name="session-list"),
     # Short forms a reader may type or paste: /67/161, /67/161/zh, /67/161/op7 (redirect to the permanent link).
     re_path(
-        r"^(?P<session>\d{1,4})/(?P<number>\d{1,5})(?:/(?P<language>zh|en|ZH|EN))?(?:/(?P<eid>(?:pp|op|annex)\d+[a-z]{0,3}))?/?$",
+        r"^(?P<session>\d{1,4})/(?P<number>\d{1,5})(?:/(?P<language>(?i:zh|en|fr|es|ru|ar)))?(?:/(?P<eid>(?:pp|op|annex)\d+[a-z]{0,3}))?/?$",
         views.short_form,
         name="short-form",
     ),
     path("<symbol:symbol>/<lang:language>/akn.xml", exports.akoma_ntoso, name="resolution-akn"),
     path("<symbol:symbol>/<lang:language>/", views.resolution_detail, name="resolution-detail"),
+    path("<symbol:symbol>/<lang:language>/changes/", series_views.series_changes, name="series-changes"),
+    path("<symbol:symbol>/<lang:language>/series/", series_views.series_timeline, name="series-timeline"),
     path("<symbol:symbol>/<lang:language>/<eid:eid>", views.paragraph_detail, name="paragraph-detail"),
     path("<symbol:symbol>/<eid:eid>", views.paragraph_any_language, name="paragraph-any-language"),
     path("<symbol:symbol>/", views.resolution_any_language, name="resolution-any-language"),

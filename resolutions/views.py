@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.db.models.functions import ExtractYear
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from . import series, versions_views
 from .models import (
+    LANGUAGE_NAMES_ZH,
     Body,
-    Footnote,
     Language,
     Paragraph,
     ParagraphKind,
@@ -24,17 +24,30 @@ from .models import (
     Revision,
     official_document_url,
 )
-from .templatetags.reading import Link, Marker, citation_en, citation_zh, paragraph_label_en, paragraph_label_zh
+from .reading import (
+    HTML_LANG,
+    alignment_notice,
+    attach_siblings,
+    citation_en,
+    citation_zh,
+    cited_by,
+    citing,
+    paragraph_neighbourhood,
+    paragraph_url,
+    prepare_text,
+    session_key,
+    siblings_of,
+    versions_of,
+)
 
 PER_PAGE = 50
 LANGUAGE_NAMES = dict(Language.choices)
-LANGUAGE_NAMES_IN_ZH = {"zh": "中文", "en": "英文"}
-HTML_LANG = {"zh": "zh-Hans", "en": "en"}
+LANGUAGE_CODES = "|".join(Language.values)  # zh|en|fr|es|ru|ar
 # /browse/ga/67/: bodies by a short lower-case name in URLs.
 BODY_SLUGS = {value.lower(): value for value in Body.values}
 SLUG_RE = re.compile(r"^(?P<prefix>pp|op|annex)(?P<number>\d+)(?P<item>[a-z]{0,3})$")
 TAIL_RE = re.compile(
-    r"^(?P<symbol>.+?)(?:/(?P<language>zh|en))?(?:/(?P<slug>(?:pp|op|annex)\d+[a-z]{0,3}))?/?$", re.IGNORECASE
+    rf"^(?P<symbol>.+?)(?:/(?P<language>{LANGUAGE_CODES}))?(?:/(?P<slug>(?:pp|op|annex)\d+[a-z]{{0,3}}))?/?$", re.IGNORECASE
 )
 
 
@@ -70,10 +83,6 @@ def _labelled(rows, key: str, labels: dict) -> list[dict]:
     return [{**row, "label": labels.get(row[key], row[key]), "slug": str(row[key]).lower()} for row in rows]
 
 
-def _session_key(session: str) -> tuple[int, str]:
-    return (int(session), "") if session.isdigit() else (0, session)
-
-
 def _sessions(resolutions) -> list[dict]:
     """[{body, label, slug, sessions: [{session, n}]}], newest session first, for every body held."""
     rows = resolutions.values("body", "session").annotate(n=Count("id"))
@@ -86,7 +95,7 @@ def _sessions(resolutions) -> list[dict]:
             "body": body,
             "label": labels.get(body, body),
             "slug": body.lower(),
-            "sessions": sorted(found, key=lambda row: _session_key(row["session"]), reverse=True),
+            "sessions": sorted(found, key=lambda row: session_key(row["session"]), reverse=True),
         }
         for body, found in sorted(grouped.items(), key=lambda item: -sum(row["n"] for row in item[1]))
     ]
@@ -186,16 +195,10 @@ def resolution_any_language(request: HttpRequest, symbol: str) -> HttpResponse:
         resolution = _held(match["symbol"], (match["language"] or "").lower() or None)
         if resolution is not None:
             if match["slug"]:
-                return redirect(_paragraph_url(resolution, match["slug"].lower()), permanent=True)
+                return redirect(paragraph_url(resolution, match["slug"].lower()), permanent=True)
             return redirect(resolution, permanent=True)
         symbol = match["symbol"]
     return _not_held(request, symbol)
-
-
-def _paragraph_url(resolution: Resolution, slug: str) -> str:
-    return reverse(
-        "paragraph-detail", kwargs={"symbol": resolution.symbol, "language": resolution.language, "eid": slug}
-    )
 
 
 def paragraph_any_language(request: HttpRequest, symbol: str, eid: str) -> HttpResponse:
@@ -203,7 +206,7 @@ def paragraph_any_language(request: HttpRequest, symbol: str, eid: str) -> HttpR
     resolution = _held(symbol)
     if resolution is None:
         return _not_held(request, symbol)
-    return redirect(_paragraph_url(resolution, eid))
+    return redirect(paragraph_url(resolution, eid))
 
 
 def short_form(request: HttpRequest, session: str, number: str, language: str = "", eid: str = "") -> HttpResponse:
@@ -212,7 +215,7 @@ def short_form(request: HttpRequest, session: str, number: str, language: str = 
     symbols = sorted({r.symbol for r in found})
     if len(symbols) == 1:
         resolution = _held(symbols[0], language.lower() or None)
-        return redirect(_paragraph_url(resolution, eid.lower()) if eid else resolution.get_absolute_url())
+        return redirect(paragraph_url(resolution, eid.lower()) if eid else resolution.get_absolute_url())
     if not symbols:
         return _not_held(request, f"{session}/{number}")
     choices = [_held(symbol, language.lower() or None) for symbol in symbols]
@@ -232,7 +235,7 @@ def _find(request: HttpRequest, symbol: str, language: str) -> Resolution | Http
         wanted, held = Language(language), Language(resolution.language)
         messages.info(
             request,
-            f"档案没有 {resolution.symbol} 的{LANGUAGE_NAMES_IN_ZH[wanted]}本，以下是{LANGUAGE_NAMES_IN_ZH[held]}本。"
+            f"档案没有 {resolution.symbol} 的{LANGUAGE_NAMES_ZH[wanted]}本，以下是{LANGUAGE_NAMES_ZH[held]}本。"
             f" The archive holds no {wanted.name.title()} text of {resolution.symbol};"
             f" here is the {held.name.title()} one.",
         )
@@ -242,12 +245,22 @@ def _find(request: HttpRequest, symbol: str, language: str) -> Resolution | Http
 # --- A resolution ------------------------------------------------------------------------------------
 
 
+def _site(request: HttpRequest) -> str:
+    return f"{request.scheme}://{request.get_host()}"
+
+
+
 def resolution_detail(request: HttpRequest, symbol: str, language: str) -> HttpResponse:
     resolution = _find(request, symbol, language)
     if isinstance(resolution, HttpResponse):
         return resolution
     if (resolution.symbol, resolution.language) != (symbol, language):
         return redirect(resolution, permanent=resolution.language == language)
+    if "beside" in request.GET:  # two languages side by side: resolutions/versions_views.py
+        surroundings = _surroundings(request, resolution)
+        return versions_views.side_by_side(
+            request, resolution, request.GET["beside"], surroundings=surroundings, site=_site(request)
+        )
 
     paragraphs = list(resolution.paragraphs.all())
     footnotes = list(resolution.footnotes.all())
@@ -256,18 +269,20 @@ def resolution_detail(request: HttpRequest, symbol: str, language: str) -> HttpR
         .select_related("target")
         .order_by("paragraph", "start")
     )
-    _prepare_text(request, resolution, paragraphs, footnotes, references)
-    cited_by = _cited_by(resolution)
+    prepare_text(resolution, paragraphs, footnotes, references, site=_site(request))
+    citations = cited_by(resolution)
     for paragraph in paragraphs:
-        paragraph.cited_by = _citing(cited_by, paragraph)
+        paragraph.cited_by = citing(citations, paragraph)
+    surroundings = _surroundings(request, resolution)
+    attach_siblings(paragraphs, surroundings["versions"], language=resolution.language, site=_site(request))
     context = {
         "resolution": resolution,
         "preambular": [p for p in paragraphs if p.kind == ParagraphKind.PREAMBULAR],
         "operative": [p for p in paragraphs if p.kind == ParagraphKind.OPERATIVE],
         "annex": [p for p in paragraphs if p.kind == ParagraphKind.ANNEX],
         "loose_footnotes": [f for f in footnotes if f.paragraph_id is None],
-        "cited_by": cited_by,
-        **_surroundings(request, resolution),
+        "cited_by": citations,
+        **surroundings,
     }
     return render(request, "resolutions/resolution_detail.html", context)
 
@@ -275,18 +290,25 @@ def resolution_detail(request: HttpRequest, symbol: str, language: str) -> HttpR
 def _surroundings(request: HttpRequest, resolution: Resolution, paragraph: Paragraph | None = None) -> dict:
     """What every page about one resolution shows around its text: versions, series, links out, citation.
 
-    On a paragraph's page the language switch leads to the same paragraph in the other language, when held.
+    On a paragraph's page the language switch leads to the same paragraph in another language: its sibling
+    when the versions pair it, else the paragraph of the same address there (the page then says the numbering
+    differs), else that version's whole text.
     """
-    versions = list(
-        Resolution.objects.filter(symbol=resolution.symbol).only("symbol", "language").order_by("-language")
-    )
+    versions = versions_of(resolution)
+    siblings = {s.resolution_id: s for s in siblings_of([paragraph]).get(paragraph.pk, [])} if paragraph else {}
     for version in versions:
         version.switch_url = version.get_absolute_url()
-        if paragraph is not None and version.paragraphs.filter(eid=paragraph.eid).exists():
-            version.switch_url = _paragraph_url(version, paragraph.slug)
+        version.beside_url = f"{resolution.get_absolute_url()}?beside={version.language}"
+        if paragraph is not None and version.pk in siblings:
+            version.switch_url = siblings[version.pk].get_absolute_url()
+        elif paragraph is not None and version.paragraphs.filter(eid=paragraph.eid).exists():
+            version.switch_url = paragraph_url(version, paragraph.slug)
+    work = resolution.work
     previous, following = _series_neighbours(resolution)
     return {
         "versions": versions,
+        "work": work,
+        "alignment_notice": alignment_notice(resolution, work),
         "html_lang": HTML_LANG.get(resolution.language, resolution.language),
         "official_url": official_document_url(resolution.symbol, resolution.language),
         "committee_report_url": official_document_url(resolution.committee_report, resolution.language),
@@ -300,132 +322,9 @@ def _surroundings(request: HttpRequest, resolution: Resolution, paragraph: Parag
     }
 
 
-def _series_key(resolution: Resolution) -> tuple:
-    return (resolution.adopted_on or date.min, _session_key(resolution.session), resolution.number, resolution.symbol)
-
-
 def _series_neighbours(resolution: Resolution) -> tuple[Resolution | None, Resolution | None]:
-    """The previous and next resolution of the same title and body (the yearly series), in the same language."""
-    same_title = Resolution.objects.filter(title__iexact=resolution.title.strip())
-    series = list(
-        same_title.filter(body=resolution.body, language=resolution.language)
-        .exclude(symbol=resolution.symbol)
-        .only("symbol", "language", "session", "number", "title", "adopted_on")
-    )
-    here = _series_key(resolution)
-    earlier = [r for r in series if _series_key(r) < here]
-    later = [r for r in series if _series_key(r) > here]
-    return (max(earlier, key=_series_key) if earlier else None, min(later, key=_series_key) if later else None)
-
-
-def reference_urls(references: list[Reference], language: str) -> dict[int, str]:
-    """Reference.get_absolute_url for all references of a page in one more query."""
-    wanted = {(r.target_id, r.target_paragraphs[0]) for r in references if r.target_id and r.target_paragraphs}
-    slugs: dict[tuple[int, int], str] = {}
-    if wanted:
-        rows = Paragraph.objects.filter(
-            resolution_id__in={target for target, _ in wanted},
-            number__in={number for _, number in wanted},
-            kind=ParagraphKind.OPERATIVE,
-            item="",
-        ).values_list("resolution_id", "number", "eid")
-        slugs = {(target, number): eid for target, number, eid in rows}
-    urls = {}
-    for reference in references:
-        if reference.target_id is None:
-            urls[reference.pk] = official_document_url(reference.target_symbol, language)
-            continue
-        slug = slugs.get((reference.target_id, reference.target_paragraphs[0])) if reference.target_paragraphs else None
-        target = reference.target
-        urls[reference.pk] = _paragraph_url(target, slug) if slug else target.get_absolute_url()
-    return urls
-
-
-def _prepare_text(
-    request: HttpRequest,
-    resolution: Resolution,
-    paragraphs: list[Paragraph],
-    footnotes: list[Footnote],
-    references: list[Reference],
-) -> None:
-    """Give each paragraph and footnote the links and markers the template places into its text.
-
-    Each paragraph also gets what its controls show (address, full address, names, citations), worked out
-    here once instead of by template tags for every paragraph of a long resolution.
-    """
-    urls = reference_urls(references, resolution.language)
-    site = f"{request.scheme}://{request.get_host()}"
-
-    def link(reference: Reference) -> Link:
-        held = reference.target_id is not None
-        title = (
-            reference.target_symbol
-            if held
-            else f"{reference.target_symbol} · 联合国正式文件系统 UN Official Document System"
-        )
-        return Link(reference.start, reference.end, urls[reference.pk], title, external=not held)
-
-    for paragraph in paragraphs:
-        paragraph.links = [link(r) for r in references if r.paragraph_id == paragraph.pk and r.footnote_id is None]
-        paragraph.footnote_list = [f for f in footnotes if f.paragraph_id == paragraph.pk]
-        paragraph.markers = [
-            Marker(f.offset, f.number, f"fn{f.number}") for f in paragraph.footnote_list if f.offset is not None
-        ]
-        paragraph.url = paragraph.get_absolute_url()
-        paragraph.full_url = site + paragraph.url
-        paragraph.label_zh, paragraph.label_en = paragraph_label_zh(paragraph), paragraph_label_en(paragraph)
-        paragraph.citation_zh, paragraph.citation_en = citation_zh(resolution, paragraph), citation_en(resolution, paragraph)
-    for footnote in footnotes:
-        footnote.links = [link(r) for r in references if r.footnote_id == footnote.pk]
-        footnote.markers = []
-        footnote.cited_in = next((p for p in paragraphs if p.pk == footnote.paragraph_id), None)
-
-
-def _cited_by(resolution: Resolution) -> list[dict]:
-    """Paragraphs of other resolutions citing this one (any of its language versions), one per citing paragraph.
-
-    When a citing resolution is held in several languages, the version in this page's language is shown.
-    """
-    citing = (
-        Reference.objects.filter(Q(target__symbol=resolution.symbol) | Q(target_symbol=resolution.symbol))
-        .exclude(paragraph__resolution__symbol=resolution.symbol)
-        .select_related("paragraph__resolution", "footnote")
-        .order_by("paragraph__resolution__adopted_on", "paragraph__resolution__symbol", "paragraph__position", "start")
-    )
-    chosen: dict[tuple[str, str], dict] = {}
-    for reference in citing:
-        paragraph = reference.paragraph
-        citer = paragraph.resolution
-        key = (citer.symbol, paragraph.eid)
-        entry = chosen.get(key)
-        if entry is not None:
-            if entry["resolution"].pk == citer.pk:  # the same paragraph citing again ("第 3 和第 4 段", a footnote)
-                entry["paragraph_numbers"].update(reference.target_paragraphs)
-                continue
-            if entry["resolution"].language == resolution.language or citer.language != resolution.language:
-                continue
-        in_footnote = reference.footnote is not None
-        chosen[key] = {
-            "resolution": citer,
-            "paragraph": paragraph,
-            "html_lang": HTML_LANG.get(citer.language, citer.language),
-            "opening_text": paragraph.text,
-            "context_text": reference.footnote.text if in_footnote else paragraph.text,
-            "start": reference.start,
-            "end": reference.end,
-            "in_footnote": in_footnote,
-            "paragraph_numbers": set(reference.target_paragraphs),
-        }
-    # Newest citing resolution first; within one, in the order of its paragraphs.
-    ordered = sorted(chosen.values(), key=lambda c: c["paragraph"].position)
-    return sorted(ordered, key=lambda c: _series_key(c["resolution"]), reverse=True)
-
-
-def _citing(cited_by: list[dict], paragraph: Paragraph) -> list[dict]:
-    """The citations that name this operative paragraph by number ("第 18/18 号决议第 3 段")."""
-    if paragraph.kind != ParagraphKind.OPERATIVE or paragraph.item:
-        return []
-    return [c for c in cited_by if paragraph.number in c["paragraph_numbers"]]
+    """The previous and next member of the resolution's series (resolutions.series), in its language where held."""
+    return series.neighbours(resolution)
 
 
 # --- A paragraph -------------------------------------------------------------------------------------
@@ -436,7 +335,7 @@ def paragraph_detail(request: HttpRequest, symbol: str, language: str, eid: str)
     if isinstance(resolution, HttpResponse):
         return resolution
     if (resolution.symbol, resolution.language) != (symbol, language):
-        return redirect(_paragraph_url(resolution, eid), permanent=resolution.language == language)
+        return redirect(paragraph_url(resolution, eid), permanent=resolution.language == language)
 
     paragraphs = list(resolution.paragraphs.all())
     index = next((i for i, p in enumerate(paragraphs) if p.eid == _slug_to_eid(eid)), None)
@@ -446,19 +345,16 @@ def paragraph_detail(request: HttpRequest, symbol: str, language: str, eid: str)
             return redirect(renamed.paragraph.get_absolute_url(), permanent=True)
         return _paragraph_gone(request, resolution, eid)
     paragraph = paragraphs[index]
-    # Its neighbours, and its own lettered items when it has them (op3 shows (a), (b) …).
-    family = [p for p in paragraphs if p.kind == paragraph.kind and p.number == paragraph.number]
-    shown = family if not paragraph.item else [paragraph]
-    previous = paragraphs[paragraphs.index(shown[0]) - 1] if paragraphs.index(shown[0]) > 0 else None
-    after = paragraphs.index(shown[-1]) + 1
-    following = paragraphs[after] if after < len(paragraphs) else None
+    previous, shown, following = paragraph_neighbourhood(paragraphs, paragraph)
     neighbours = [p for p in (previous, *shown, following) if p is not None]
     footnotes = list(resolution.footnotes.filter(paragraph__in=neighbours))
     references = list(
         Reference.objects.filter(paragraph__in=neighbours).select_related("target").order_by("paragraph", "start")
     )
-    _prepare_text(request, resolution, neighbours, footnotes, references)
-    cited_by = _citing(_cited_by(resolution), paragraph)
+    prepare_text(resolution, neighbours, footnotes, references, site=_site(request))
+    citations = citing(cited_by(resolution), paragraph)
+    surroundings = _surroundings(request, resolution, paragraph)
+    attach_siblings(neighbours, surroundings["versions"], language=resolution.language, site=_site(request))
     context = {
         "resolution": resolution,
         "paragraph": paragraph,
@@ -466,8 +362,8 @@ def paragraph_detail(request: HttpRequest, symbol: str, language: str, eid: str)
         "shown": shown,
         "following": following,
         "footnotes": footnotes,
-        "cited_by": cited_by,
-        **_surroundings(request, resolution, paragraph),
+        "cited_by": citations,
+        **surroundings,
         "permanent_url": request.build_absolute_uri(paragraph.get_absolute_url()),
         "citation_zh": citation_zh(resolution, paragraph),
         "citation_en": citation_en(resolution, paragraph),

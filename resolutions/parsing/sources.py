@@ -15,6 +15,7 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass
 
+from . import udhr_xml
 from .document import SourceError
 
 __all__ = ["SourceError", "decode_text", "read_source"]
@@ -29,7 +30,7 @@ CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
 
 
 def read_source(data: bytes, filename: str, *, time_limit: float = 30.0) -> str:
-    """Return the text of an uploaded .txt, .pdf or .docx file; raise SourceError with a human message."""
+    """Return the text of an uploaded .txt, .pdf, .docx or udhr .xml file; raise SourceError with a human message."""
     if not data or not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
         raise SourceError(f"{filename or 'The file'} is empty.")
     name = filename.lower()
@@ -37,6 +38,8 @@ def read_source(data: bytes, filename: str, *, time_limit: float = 30.0) -> str:
         return extract_pdf(data, time_limit=time_limit)
     if data[:4] == b"PK\x03\x04":
         return extract_docx(data)
+    if udhr_xml.looks_like_xml(data, name):
+        return _normalise_cjk(udhr_xml.udhr_text(data))
     if name.endswith(".pdf"):
         raise SourceError("The file is named .pdf but is not a PDF (no %PDF header): it is damaged or of another type.")
     if name.endswith(".docx"):

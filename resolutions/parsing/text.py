@@ -154,3 +154,13 @@ def wrap_long_lines(lines: list[str]) -> list[str]:
 
 def squeeze_spaces(text: str) -> str:
     return re.sub(r" {2,}", " ", text).strip()
+
+
+# Characters XML 1.0 forbids (C0 controls but tab, newline and carriage return; lone surrogates; U+FFFE, U+FFFF): a
+# feed or an Akoma Ntoso export holding one is not well-formed, and no UN text needs them.
+XML_FORBIDDEN_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """`text` without the characters XML 1.0 forbids."""
+    return XML_FORBIDDEN_RE.sub("", text)

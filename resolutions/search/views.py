@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 
 from ..models import BODY_NAMES_ZH, PARAGRAPH_KIND_NAMES_ZH, Body, Language, ParagraphKind, Resolution
-from ..templatetags.reading import paragraph_label
+from ..reading import paragraph_label
 from .forms import SearchForm
 from .query import symbol_in
 from .results import search_paragraphs

@@ -13,7 +13,14 @@ pytestmark = [
     pytest.mark.skipif(a11y.missing_tools() is not None, reason=f"accessibility check: {a11y.missing_tools()}"),
 ]
 
-TEXTS = ("A_HRC_RES_45_32.txt", "A_RES_67_161.txt", "A_RES_78_190.txt", "A_RES_79_160.txt")
+TEXTS = (
+    "A_HRC_RES_45_32.txt",
+    "A_RES_67_161.txt",
+    "A_RES_78_190.txt",
+    "A_RES_79_160.txt",
+    "A_RES_217_A_III.pdf",
+    "A_RES_217_A_III_en.xml",
+)
 # path -> (title of the page, language of <html>)
 PAGES = {
     "/": ("人权决议档案 · Resolution Archive", "zh-Hans"),
@@ -25,6 +32,20 @@ PAGES = {
     ),
     "/A/HRC/RES/45/32/zh/op3": ("A/HRC/RES/45/32 op3 · 执行部分第 3 段 · 人权决议档案", "zh-Hans"),
     "/A/RES/79/160/en/op3": ("A/RES/79/160 op3 · operative paragraph 3 · 人权决议档案", "zh-Hans"),
+    # The series 78/190 -> 79/160: what changed, and the timeline.
+    "/A/RES/79/160/en/changes/": ("有何变化 What changed · A/RES/78/190 → A/RES/79/160 · 人权决议档案", "zh-Hans"),
+    "/A/RES/79/160/en/series/": (
+        "系列时间线 Series timeline · Combating glorification of Nazism, neo-Nazism and other practices that contribute "
+        "to fuelling contemporary forms of racism, racial discrimination, xenophobia and related intolerance · 人权决议档案",
+        "zh-Hans",
+    ),
+    # The declaration in two languages: a switch on every paragraph, and the two side by side.
+    "/A/RES/217(III)/zh/": ("A/RES/217(III) · 世界人权宣言 · 人权决议档案", "zh-Hans"),
+    "/A/RES/217(III)/zh/?beside=en": (
+        "A/RES/217(III) · 世界人权宣言 · Universal Declaration of Human Rights · 人权决议档案",
+        "zh-Hans",
+    ),
+    "/A/RES/217(III)/en/pp1": ("A/RES/217(III) pp1 · preambular paragraph 1 · 人权决议档案", "zh-Hans"),
     "/search/?q=国际人道主义法": ("国际人道主义法 · 搜索 Search · 人权决议档案", "zh-Hans"),
     "/search/?q=neo-Nazism&group=1": ("neo-Nazism · 搜索 Search · 人权决议档案", "zh-Hans"),
     # Filters in force (removable) and groups of more than five paragraphs (a link to all of them).

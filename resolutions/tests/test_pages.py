@@ -15,8 +15,8 @@ import pytest
 from django.utils.html import strip_tags
 
 from resolutions.models import FormerEid, Paragraph, Resolution
+from resolutions.reading import citation_en, citation_zh, paragraph_label_en, paragraph_label_zh
 from resolutions.services import ingest_resolution
-from resolutions.templatetags.reading import citation_en, citation_zh, paragraph_label_en, paragraph_label_zh
 
 DATA = Path(__file__).parent / "data"
 

@@ -2,17 +2,8 @@
 
 from types import SimpleNamespace
 
-from resolutions.templatetags.reading import (
-    EMPHASIS,
-    Link,
-    Marker,
-    citation_en,
-    citation_zh,
-    excerpt_around,
-    opening_words,
-    place,
-    render_runs,
-)
+from resolutions.reading import EMPHASIS, Link, Marker, citation_en, citation_zh, opening_words, place
+from resolutions.templatetags.reading import excerpt_around, render_runs
 
 TEXT = "回顾其第 60/251 号决议，并注意到"
 

@@ -554,7 +554,7 @@ def test_lettered_items_of_a_preambular_paragraph_are_its_items():
     assert (last.eid, last.text[:40]) == ("pp48", "Recalling the request made to the Secret")
     from types import SimpleNamespace
 
-    from resolutions.templatetags.reading import paragraph_label_en, paragraph_label_zh
+    from resolutions.reading import paragraph_label_en, paragraph_label_zh
 
     item = SimpleNamespace(kind="preambular", number=9, item="a")
     assert (paragraph_label_zh(item), paragraph_label_en(item)) == ("序言部分第 9 段(a)分段", "preambular paragraph 9 (a)")

@@ -261,8 +261,14 @@ def test_check_deploy_names_what_is_missing_without_them(tmp_path):
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", env={"ARCHIVE_VAR_DIR": str(tmp_path)})
     assert result.returncode == 1
     found = set(re.findall(r"\((\w+\.\w+)\)", result.stderr))
-    # No HSTS, no HTTPS redirect, cookies not secure, and the built-in secret key.
-    assert found == {"security.W004", "security.W008", "security.W012", "security.W016", "archive.W001"}
+    # No HSTS, no HTTPS redirect, cookies not secure (the key is this machine's var/secret_key, not a public one).
+    assert found == {"security.W004", "security.W008", "security.W012", "security.W016"}
+    # With DEBUG the built-in key is allowed, and named.
+    result = run_manage(
+        "check", "--deploy", "--fail-level", "WARNING",
+        env={"ARCHIVE_VAR_DIR": str(tmp_path), "DJANGO_DEBUG": "1", "DJANGO_SECRET_KEY_FILE": str(tmp_path / "none")},
+    )
+    assert "archive.W001" in set(re.findall(r"\((\w+\.\w+)\)", result.stderr))
 
 
 def test_https_without_a_secret_key_refuses_to_start(tmp_path):

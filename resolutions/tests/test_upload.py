@@ -327,3 +327,14 @@ def test_the_resolution_list_links_to_the_upload_page(curator_client):  # noqa: 
     page = curator_client.get("/admin/resolutions/resolution/").content.decode()
     assert f'href="{UPLOAD_URL}" class="addlink">Upload resolutions</a>' in page
     assert curator_client.get("/admin/resolutions/resolution/add/")["Location"] == UPLOAD_URL
+
+
+def test_the_declaration_as_udhr_xml_is_uploaded_as_its_english_version(curator_client, search_index):  # noqa: F811
+    services.ingest_resolution(source=data_file("A_RES_217_A_III.pdf"), filename="A_RES_217_A_III.pdf")
+    preview = upload(curator_client, ("A_RES_217_A_III_en.xml", data_file("A_RES_217_A_III_en.xml")))
+    assert [(p.parsed.symbol, p.parsed.language) for p in preview.context["previews"]] == [("A/RES/217(III)", "en")]
+    done = confirm_all(curator_client, preview)
+    assert [r.status for r in done.context["results"]] == ["created"]
+    english = Resolution.objects.get(symbol="A/RES/217(III)", language="en")
+    assert english.work.alignment == "aligned"
+    assert english.paragraphs.get(eid="pp1").siblings.get().resolution.language == "zh"

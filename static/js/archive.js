@@ -1,5 +1,6 @@
-// Copy-link and cite controls. Loaded from a file (the CSP forbids inline scripts); without it the
-// permanent links and the citation boxes still work, only the copy buttons stay hidden.
+// Copy-link and cite controls, and the language toggle of a side-by-side page. Loaded from a file (the CSP
+// forbids inline scripts); without it the permanent links, citation boxes and both columns still work, only
+// the copy buttons and the toggle stay hidden.
 (function () {
   "use strict";
 
@@ -57,10 +58,27 @@
     });
   }
 
+  // Side by side: show both languages, or one (on a phone, one under the other is long).
+  function setupParallelToggle() {
+    var toggle = document.querySelector(".parallel-toggle");
+    var parallel = document.querySelector(".parallel");
+    if (!toggle || !parallel) { return; }
+    toggle.hidden = false;
+    toggle.addEventListener("click", function (event) {
+      var button = event.target.closest("button[data-show]");
+      if (!button) { return; }
+      parallel.dataset.show = button.dataset.show;
+      Array.prototype.forEach.call(toggle.querySelectorAll("button[data-show]"), function (other) {
+        other.setAttribute("aria-pressed", other === button ? "true" : "false");
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     Array.prototype.forEach.call(document.querySelectorAll("button.copy[hidden]"), function (button) {
       button.hidden = false;
     });
     document.addEventListener("click", onClick);
+    setupParallelToggle();
   });
 })();

@@ -8,7 +8,11 @@ CURATOR_PERMISSIONS = [
     f"{action}_{model}"
     for model in ("resolution", "paragraph", "footnote", "reference")
     for action in ("add", "change", "delete", "view")
-] + ["view_sourcefile", "view_revision"]
+] + ["view_sourcefile", "view_revision"] + ["view_work", "change_work", "view_fetchrecord"] + [  # change_work: re-check the alignment
+    # Series are derived; curators join and split them by decisions.
+    "view_series", "view_seriesmember", "add_seriesdecision", "change_seriesdecision", "delete_seriesdecision",
+    "view_seriesdecision",
+]
 
 
 def ensure_curator_group() -> Group:

@@ -1,4 +1,4 @@
-"""python manage.py ingest PATH… — load resolution texts (.txt, .pdf, .docx) from files or folders."""
+"""python manage.py ingest PATH… — load resolution texts (.txt, .pdf, .docx, udhr .xml) from files or folders."""
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -6,9 +6,9 @@ from django.core.management.base import BaseCommand, CommandError
 from resolutions.parsing import ParseError
 from resolutions.services import ingest_resolution
 
-SUFFIXES = (".txt", ".pdf", ".docx")
-# When one folder holds the same document in several forms, the first of these is read.
-PREFERENCE = {".txt": 0, ".docx": 1, ".pdf": 2}
+SUFFIXES = (".txt", ".pdf", ".docx", ".xml")
+# When one folder holds the same document in several forms, the first of these is read (structured XML first).
+PREFERENCE = {".xml": 0, ".txt": 1, ".docx": 2, ".pdf": 3}
 
 
 def collect_files(paths: list[str]) -> tuple[list[Path], list[str]]:
@@ -38,7 +38,7 @@ def collect_files(paths: list[str]) -> tuple[list[Path], list[str]]:
 
 
 class Command(BaseCommand):
-    help = "Load resolutions from .txt, .pdf or .docx files (or folders of them); re-ingesting replaces in place."
+    help = "Load resolutions from .txt, .pdf, .docx or udhr .xml files (or folders of them); re-ingesting replaces in place."
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", help="files or folders")
@@ -46,7 +46,7 @@ class Command(BaseCommand):
     def handle(self, *args, paths: list[str], verbosity: int = 1, **options):
         files, notes = collect_files(paths)
         if not files:
-            raise CommandError("no .txt, .pdf or .docx files found in " + ", ".join(paths))
+            raise CommandError("no .txt, .pdf, .docx or .xml files found in " + ", ".join(paths))
         for note in notes:
             if verbosity >= 2:
                 self.stdout.write(note)

@@ -1,0 +1,514 @@
+"""The reading logic below the views: which paragraphs a page shows, their links, footnote markers and
+citations, who cites a resolution, and how a paragraph or resolution is named and cited.
+
+The views, the API, the exports and the template tags all call this module; it imports only the models.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Q
+from django.urls import reverse
+
+from .models import (
+    BODY_NAMES_ZH,
+    HTML_LANGUAGE_TAGS,
+    LANGUAGE_NAMES_ZH,
+    PARAGRAPH_KIND_NAMES_ZH,
+    Alignment,
+    Body,
+    Footnote,
+    Language,
+    Paragraph,
+    ParagraphKind,
+    Reference,
+    Resolution,
+    Work,
+    official_document_url,
+)
+
+HTML_LANG = HTML_LANGUAGE_TAGS
+LANGUAGE_ORDER = {language: index for index, language in enumerate(Language.values)}
+
+
+def session_key(session: str) -> tuple[int, str]:
+    return (int(session), "") if session.isdigit() else (0, session)
+
+
+def series_key(resolution: Resolution) -> tuple:
+    return (resolution.adopted_on or date.min, session_key(resolution.session), resolution.number, resolution.symbol)
+
+
+# --- Text laid out by offsets ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Link:
+    start: int
+    end: int
+    href: str
+    title: str
+    external: bool
+
+
+@dataclass(frozen=True)
+class Marker:
+    offset: int
+    number: int
+    anchor: str  # id of the footnote the marker points to
+
+
+EMPHASIS = "opening"
+
+
+def place(
+    text: str, links: Iterable[Link], markers: Iterable[Marker], emphasis: int = 0
+) -> list[tuple[str, Link | Marker | str | None]]:
+    """Cut `text` into runs, each plain (None), inside a link, a footnote marker ("" text), or EMPHASIS.
+
+    The first `emphasis` characters (the opening words, bold in the Chinese print, italic in the English)
+    are marked EMPHASIS where no link covers them.
+
+    Overlapping or out-of-range links are dropped (the first one wins); a marker that falls inside a link
+    moves to its end, so "resolution 77/228⁵" keeps the whole citation as one link.
+    """
+    size = len(text)
+    kept: list[Link] = []
+    for link in sorted(links, key=lambda link: (link.start, -link.end)):
+        if 0 <= link.start < link.end <= size and (not kept or link.start >= kept[-1].end):
+            kept.append(link)
+    placed: dict[int, list[Marker]] = {}
+    for marker in markers:
+        offset = min(max(marker.offset, 0), size)
+        for link in kept:
+            if link.start < offset < link.end:
+                offset = link.end
+        placed.setdefault(offset, []).append(marker)
+
+    emphasis = min(max(emphasis, 0), size)
+    cuts = sorted({0, size, emphasis, *placed, *(link.start for link in kept), *(link.end for link in kept)})
+    runs: list[tuple[str, Link | Marker | str | None]] = []
+    for here, there in zip(cuts, cuts[1:] + [None]):
+        runs.extend(("", marker) for marker in sorted(placed.get(here, []), key=lambda m: m.number))
+        if there is None:
+            break
+        covering = next((link for link in kept if link.start <= here < link.end), None)
+        if here < there:
+            runs.append((text[here:there], covering or (EMPHASIS if here < emphasis else None)))
+    return runs
+
+
+# --- Names and citations ----------------------------------------------------------------------------
+
+BODY_NAMES_EN = {value: label for value, label in Body.choices}
+
+
+def cited_number(resolution) -> str:
+    """'67/161' for most resolutions; the number alone when it carries its session, as in '217 A (III)'."""
+    if "(" in resolution.number or not resolution.session:
+        return resolution.number
+    return f"{resolution.session}/{resolution.number}"
+
+
+def paragraph_label_zh(paragraph) -> str:
+    """序言部分第 3 段, 执行部分第 7 段, 执行部分第 3 段(a)分段, 附件第 2 段"""
+    label = f"{PARAGRAPH_KIND_NAMES_ZH[paragraph.kind]}第 {paragraph.number} 段"
+    if paragraph.item:  # operative 3 (a); a preambular paragraph's items too (78/228 pp9 (a))
+        label += f"({paragraph.item})分段"
+    return label
+
+
+def paragraph_label_en(paragraph) -> str:
+    if paragraph.kind == ParagraphKind.PREAMBULAR:
+        return f"preambular paragraph {paragraph.number}" + (f" ({paragraph.item})" if paragraph.item else "")
+    if paragraph.kind == ParagraphKind.ANNEX:
+        return f"annex, paragraph {paragraph.number}"
+    return f"operative paragraph {paragraph.number}" + (f" ({paragraph.item})" if paragraph.item else "")
+
+
+def citation_zh(resolution, paragraph=None) -> str:
+    """大会第 67/161 号决议，执行部分第 7 段"""
+    body = BODY_NAMES_ZH.get(resolution.body, "")
+    cited = f"{body}第 {cited_number(resolution)} 号决议"
+    return f"{cited}，{paragraph_label_zh(paragraph)}" if paragraph is not None else cited
+
+
+def citation_en(resolution, paragraph=None) -> str:
+    """General Assembly resolution 67/161, operative paragraph 7"""
+    body = BODY_NAMES_EN.get(resolution.body, "")
+    cited = f"{body} resolution {cited_number(resolution)}".strip()
+    return f"{cited}, {paragraph_label_en(paragraph)}" if paragraph is not None else cited
+
+
+def paragraph_label(paragraph, language: str) -> str:
+    """How a paragraph is named in its own language; the page, the search results and the API say the same."""
+    return paragraph_label_zh(paragraph) if language == "zh" else paragraph_label_en(paragraph)
+
+
+# --- Opening words ---------------------------------------------------------------------------------
+
+# The words a UN paragraph opens with (printed in bold in Chinese, italics in English): how a text cites.
+_OPENING_WORDS_ZH = """
+    重申 又重申 还重申 回顾 又回顾 还回顾 并回顾 忆及 又忆及 注意到 又注意到 还注意到 满意地注意到 赞赏地注意到
+    关切地注意到 欢迎 又欢迎 还欢迎 赞扬 又赞扬 强调 又强调 还强调 深表关切 严重关切 深为关切 关切 表示关切 又表示关切
+    认识到 又认识到 还认识到 确认 又确认 还确认 申明 又申明 意识到 又意识到 铭记 又铭记 考虑到 又考虑到 深信 又深信
+    决定 又决定 还决定 请 又请 还请 吁请 又吁请 还吁请 促请 敦促 又敦促 鼓励 又鼓励 还鼓励 谴责 强烈谴责 邀请 表示赞赏
+    赞赏 感谢 呼吁 承认 又承认 鉴于 提醒 欣见 支持 核可 建议 要求 宣布 指出 表示 认为 又认为 痛惜 深感痛惜 震惊
+    深感震惊 着重指出 又着重指出 坚决谴责 再次 重申其 希望 期待 注意 审议了 审议 通过 赞同 授权 提请 指出 又指出
+"""
+OPENING_WORDS_ZH = sorted(_OPENING_WORDS_ZH.split(), key=len, reverse=True)  # longest first: 又回顾 before 回顾
+OPENING_WORDS_EN_RE = re.compile(
+    r"""^(?:(?:also|further|once\s+again|again|deeply|gravely|strongly|seriously|firmly|further|most)\s+)*
+        [A-Z][a-z-]+                                   # Recalling, Urges, Concerned
+        (?:\s+(?:with\s+(?:deep\s+|grave\s+|great\s+|serious\s+)?(?:concern|appreciation|satisfaction|interest)
+             |in\s+mind|note|concerned|alarmed|convinced|disturbed|also|further))?""",
+    re.VERBOSE | re.IGNORECASE,
+)
+
+
+def opening_words(text: str, language: str, guess: bool = True) -> str:
+    """'回顾' from '回顾其第 …', 'Recalling' from 'Recalling its resolution …', 'Deeply concerned' …
+
+    When no known opening matches, the first few characters (Chinese) or words (English) stand in,
+    unless `guess` is false.
+    """
+    if language == "zh":
+        found = next((word for word in OPENING_WORDS_ZH if text.startswith(word)), "")
+        return found or (text[:6] if guess else "")
+    match = OPENING_WORDS_EN_RE.match(text)
+    if match:
+        return match.group(0)
+    return " ".join(text.split()[:2]) if guess else ""
+
+
+# --- Addresses, links and citations of a page ---------------------------------------------------------
+
+
+def paragraph_url(resolution: Resolution, slug: str) -> str:
+    return reverse(
+        "paragraph-detail", kwargs={"symbol": resolution.symbol, "language": resolution.language, "eid": slug}
+    )
+
+
+def paragraph_neighbourhood(
+    paragraphs: list[Paragraph], paragraph: Paragraph
+) -> tuple[Paragraph | None, list[Paragraph], Paragraph | None]:
+    """What a paragraph's page shows: the paragraph with its own lettered items when it has them (op3 shows
+    (a), (b) …), and the paragraphs just before and after them. `paragraphs` in document order."""
+    family = [p for p in paragraphs if p.kind == paragraph.kind and p.number == paragraph.number]
+    shown = family if not paragraph.item else [paragraph]
+    first = paragraphs.index(shown[0])
+    after = paragraphs.index(shown[-1]) + 1
+    previous = paragraphs[first - 1] if first > 0 else None
+    following = paragraphs[after] if after < len(paragraphs) else None
+    return previous, shown, following
+
+
+def reference_urls(references: list[Reference], language: str) -> dict[int, str]:
+    """Where each reference of a page links, in two more queries at most.
+
+    A cross-reference lands in the reader's language (`language`) when the archive holds the cited resolution in
+    it, else in the version it is linked to; "第 18/18 号决议第 3 段" lands on that paragraph.
+    """
+    targets = {r.target_id: r.target for r in references if r.target_id}
+    elsewhere = {t.work_id for t in targets.values() if t.language != language}
+    in_language = {}
+    if elsewhere:
+        held = Resolution.objects.filter(work_id__in=elsewhere, language=language).only("symbol", "language", "work_id")
+        in_language = {version.work_id: version for version in held}
+    chosen = {pk: in_language.get(target.work_id, target) for pk, target in targets.items()}
+    wanted = {(chosen[r.target_id].pk, r.target_paragraphs[0]) for r in references if r.target_id and r.target_paragraphs}
+    slugs: dict[tuple[int, int], str] = {}
+    if wanted:
+        rows = Paragraph.objects.filter(
+            resolution_id__in={target for target, _ in wanted},
+            number__in={number for _, number in wanted},
+            kind=ParagraphKind.OPERATIVE,
+            item="",
+        ).values_list("resolution_id", "number", "eid")
+        slugs = {(target, number): eid for target, number, eid in rows}
+    urls = {}
+    for reference in references:
+        if reference.target_id is None:
+            urls[reference.pk] = official_document_url(reference.target_symbol, language)
+            continue
+        target = chosen[reference.target_id]
+        slug = slugs.get((target.pk, reference.target_paragraphs[0])) if reference.target_paragraphs else None
+        urls[reference.pk] = paragraph_url(target, slug) if slug else target.get_absolute_url()
+    return urls
+
+
+def prepare_text(
+    resolution: Resolution,
+    paragraphs: list[Paragraph],
+    footnotes: list[Footnote],
+    references: list[Reference],
+    *,
+    site: str,
+    anchor_prefix: str = "",
+) -> None:
+    """Give each paragraph and footnote the links and markers the template places into its text.
+
+    Each paragraph also gets what its controls show (address, full address, names, citations), worked out
+    here once instead of by template tags for every paragraph of a long resolution. `anchor_prefix` keeps the
+    element ids of a second language on the same page apart ("en-op7", "en-fn3").
+    """
+    urls = reference_urls(references, resolution.language)
+
+    def link(reference: Reference) -> Link:
+        held = reference.target_id is not None
+        title = (
+            reference.target_symbol
+            if held
+            else f"{reference.target_symbol} · 联合国正式文件系统 UN Official Document System"
+        )
+        return Link(reference.start, reference.end, urls[reference.pk], title, external=not held)
+
+    for footnote in footnotes:
+        footnote.anchor = f"{anchor_prefix}fn{footnote.number}"
+    for paragraph in paragraphs:
+        paragraph.anchor = anchor_prefix + paragraph.slug
+        paragraph.links = [link(r) for r in references if r.paragraph_id == paragraph.pk and r.footnote_id is None]
+        paragraph.footnote_list = [f for f in footnotes if f.paragraph_id == paragraph.pk]
+        paragraph.markers = [
+            Marker(f.offset, f.number, f.anchor) for f in paragraph.footnote_list if f.offset is not None
+        ]
+        paragraph.url = paragraph.get_absolute_url()
+        paragraph.full_url = site + paragraph.url
+        paragraph.label_zh, paragraph.label_en = paragraph_label_zh(paragraph), paragraph_label_en(paragraph)
+        paragraph.citation_zh, paragraph.citation_en = citation_zh(resolution, paragraph), citation_en(resolution, paragraph)
+    for footnote in footnotes:
+        footnote.links = [link(r) for r in references if r.footnote_id == footnote.pk]
+        footnote.markers = []
+        footnote.cited_in = next((p for p in paragraphs if p.pk == footnote.paragraph_id), None)
+
+
+def cited_by(resolution: Resolution) -> list[dict]:
+    """Paragraphs of other resolutions citing this one (any of its language versions), one per citing paragraph.
+
+    When a citing resolution is held in several languages, the version in this page's language is shown.
+    """
+    citing = (
+        Reference.objects.filter(Q(target__symbol=resolution.symbol) | Q(target_symbol=resolution.symbol))
+        .exclude(paragraph__resolution__symbol=resolution.symbol)
+        .select_related("paragraph__resolution", "footnote")
+        .order_by("paragraph__resolution__adopted_on", "paragraph__resolution__symbol", "paragraph__position", "start")
+    )
+    chosen: dict[tuple[str, str], dict] = {}
+    for reference in citing:
+        paragraph = reference.paragraph
+        citer = paragraph.resolution
+        key = (citer.symbol, paragraph.eid)
+        entry = chosen.get(key)
+        if entry is not None:
+            if entry["resolution"].pk == citer.pk:  # the same paragraph citing again ("第 3 和第 4 段", a footnote)
+                entry["paragraph_numbers"].update(reference.target_paragraphs)
+                continue
+            if entry["resolution"].language == resolution.language or citer.language != resolution.language:
+                continue
+        in_footnote = reference.footnote is not None
+        chosen[key] = {
+            "resolution": citer,
+            "paragraph": paragraph,
+            "html_lang": HTML_LANG.get(citer.language, citer.language),
+            "opening_text": paragraph.text,
+            "context_text": reference.footnote.text if in_footnote else paragraph.text,
+            "start": reference.start,
+            "end": reference.end,
+            "in_footnote": in_footnote,
+            "paragraph_numbers": set(reference.target_paragraphs),
+        }
+    # Newest citing resolution first; within one, in the order of its paragraphs.
+    ordered = sorted(chosen.values(), key=lambda c: c["paragraph"].position)
+    return sorted(ordered, key=lambda c: series_key(c["resolution"]), reverse=True)
+
+
+def citing(cited_by: list[dict], paragraph: Paragraph) -> list[dict]:
+    """The citations that name this operative paragraph by number ("第 18/18 号决议第 3 段")."""
+    if paragraph.kind != ParagraphKind.OPERATIVE or paragraph.item:
+        return []
+    return [c for c in cited_by if paragraph.number in c["paragraph_numbers"]]
+
+
+# --- Language versions: which are held, which paragraphs pair, what differs --------------------------------
+
+
+def versions_of(resolution: Resolution) -> list[Resolution]:
+    """Every language version of the resolution's work, in the UN's order of languages (zh, en, fr, es, ru, ar)."""
+    versions = Resolution.objects.filter(work_id=resolution.work_id).only("symbol", "language", "title", "work_id")
+    return sorted(versions, key=lambda version: LANGUAGE_ORDER.get(version.language, 99))
+
+
+def siblings_of(paragraphs: list[Paragraph]) -> dict[int, list[Paragraph]]:
+    """For each paragraph id, the same paragraph in the work's other versions as aligned (one query)."""
+    links = (
+        Paragraph.siblings.through.objects.filter(from_paragraph_id__in=[p.pk for p in paragraphs])
+        .select_related("to_paragraph__resolution")
+        .order_by("to_paragraph__resolution__language")
+    )
+    found: dict[int, list[Paragraph]] = {}
+    for link in links:
+        found.setdefault(link.from_paragraph_id, []).append(link.to_paragraph)
+    for siblings in found.values():
+        siblings.sort(key=lambda p: LANGUAGE_ORDER.get(p.resolution.language, 99))
+    return found
+
+
+def attach_siblings(
+    paragraphs: list[Paragraph], versions: list[Resolution], *, language: str, site: str
+) -> dict[int, list[Paragraph]]:
+    """Give each paragraph `.siblings_held` (its paired paragraphs, text ready to show, each with its own
+    permanent link) and `.unpaired_in` (languages held in which it has no pair); returns the siblings found."""
+    found = siblings_of(paragraphs)
+    by_version: dict[int, list[Paragraph]] = {}
+    for siblings in found.values():
+        for sibling in siblings:
+            by_version.setdefault(sibling.resolution_id, []).append(sibling)
+    for version_id, siblings in by_version.items():
+        version = siblings[0].resolution
+        references = list(
+            Reference.objects.filter(paragraph__in=siblings, footnote=None).select_related("target").order_by("start")
+        )
+        # Footnote markers stay with the sibling's own page: its text is shown here without them.
+        prepare_text(version, siblings, [], references, site=site, anchor_prefix=f"{version.language}-")
+        for sibling in siblings:
+            sibling.html_lang = version.html_lang
+            sibling.language_name = Language(version.language).label if version.language in Language.values else version.language
+    others = [v.language for v in versions if v.language != language]
+    for paragraph in paragraphs:
+        paragraph.siblings_held = found.get(paragraph.pk, [])
+        paired = {s.resolution.language for s in paragraph.siblings_held}
+        paragraph.unpaired_in = [
+            {"language": other, "name_zh": LANGUAGE_NAMES_ZH.get(other, other), "name_en": _english_name(other)}
+            for other in others
+            if other not in paired
+        ]
+    return found
+
+
+def parallel_rows(first: list[Paragraph], second: list[Paragraph], siblings: dict[int, list[Paragraph]]) -> list[dict]:
+    """Rows of a side-by-side page: each paragraph beside its sibling; an unpaired one beside nothing.
+
+    Paragraphs of both versions keep their own order (pairs never cross: resolutions.alignment pairs only the
+    common beginning and end of each kind), so an unpaired paragraph of the second version sits where it falls.
+    """
+    second_ids = {p.pk: p for p in second}
+    partner: dict[int, Paragraph] = {}
+    for paragraph in first:
+        match = next((s for s in siblings.get(paragraph.pk, []) if s.pk in second_ids), None)
+        if match is not None:
+            partner[paragraph.pk] = second_ids[match.pk]
+    paired_second = {p.pk for p in partner.values()}
+    rows: list[dict] = []
+    waiting = iter(second)
+    pending = next(waiting, None)
+    for paragraph in first:
+        other = partner.get(paragraph.pk)
+        if other is not None:
+            while pending is not None and pending.pk != other.pk:
+                if pending.pk not in paired_second:
+                    rows.append({"kind": pending.kind, "first": None, "second": pending})
+                pending = next(waiting, None)
+            pending = next(waiting, None)
+        rows.append({"kind": paragraph.kind, "first": paragraph, "second": other})
+    while pending is not None:
+        if pending.pk not in paired_second:
+            rows.append({"kind": pending.kind, "first": None, "second": pending})
+        pending = next(waiting, None)
+    return rows
+
+
+def sections(rows: list[dict]) -> list[dict]:
+    """Consecutive rows of one kind as a section: preamble, operative part, annex."""
+    grouped: list[dict] = []
+    for row in rows:
+        if not grouped or grouped[-1]["kind"] != row["kind"]:
+            grouped.append({"kind": row["kind"], "name_zh": _kind_zh(row["kind"]), "name_en": _kind_en(row["kind"]), "rows": []})
+        grouped[-1]["rows"].append(row)
+    return grouped
+
+
+def alignment_notice(resolution: Resolution, work: Work) -> dict | None:
+    """What a page of a version says when the versions are not all paired, or None.
+
+    {"problems": [(zh, en) …], "unpaired": [{"name_zh", "name_en", "eids"} …]}: the differences found and,
+    for each other language, this version's paragraphs without a pair there.
+    """
+    if work.alignment != Alignment.MISMATCHED:
+        return None
+    language = resolution.language
+    concerning = [m for m in work.mismatches if language in m.get("languages", ())]
+    if not concerning:
+        return None
+    problems = [describe_mismatch(m) for m in concerning if m["problem"] != "unpaired"]
+    unpaired = []
+    for mismatch in concerning:
+        if mismatch["problem"] != "unpaired" or not mismatch["eids"].get(language):
+            continue
+        other = next(code for code in mismatch["languages"] if code != language)
+        entry = next((u for u in unpaired if u["language"] == other), None)
+        if entry is None:
+            entry = {"language": other, "name_zh": LANGUAGE_NAMES_ZH.get(other, other), "name_en": _english_name(other), "eids": []}
+            unpaired.append(entry)
+        entry["eids"] += mismatch["eids"][language]
+    return {"problems": problems, "unpaired": unpaired}
+
+
+def describe_mismatch(mismatch: dict) -> tuple[str, str]:
+    """A mismatch as a sentence in Chinese and in English, for the reading pages and the admin."""
+    first, second = mismatch["languages"]
+    zh_a, zh_b = LANGUAGE_NAMES_ZH.get(first, first), LANGUAGE_NAMES_ZH.get(second, second)
+    en_a, en_b = _english_name(first), _english_name(second)
+    kind_zh, kind_en = _kind_zh(mismatch.get("kind", "")), _kind_en(mismatch.get("kind", ""))
+    problem = mismatch["problem"]
+    if problem == "count":
+        counts = mismatch["counts"]
+        return (
+            f"{kind_zh}：{zh_a}本 {counts[first]} 段，{zh_b}本 {counts[second]} 段（按位置编号，均不配对）",
+            f"{kind_en}: {counts[first]} in the {en_a} text, {counts[second]} in the {en_b} (numbered by position:"
+            " none paired)",
+        )
+    if problem == "only_in":
+        eids = mismatch["eids"]
+        zh_parts = [f"只见于{name}本：{', '.join(eids[code])}" for code, name in ((first, zh_a), (second, zh_b)) if eids[code]]
+        en_parts = [f"only in the {name} text: {', '.join(eids[code])}" for code, name in ((first, en_a), (second, en_b)) if eids[code]]
+        return f"{kind_zh}：" + "；".join(zh_parts), f"{kind_en}: " + "; ".join(en_parts)
+    if problem == "order":
+        return f"{kind_zh}：段落顺序不同", f"{kind_en}: the paragraphs come in another order"
+    if problem == "anchors":
+        values = mismatch["values"]
+        shown_a = ", ".join(map(str, values[first]))
+        shown_b = ", ".join(map(str, values[second]))
+        if mismatch["what"] == "references":
+            return (
+                f"{mismatch['eid']}：所引决议不同（{zh_a}本 {shown_a}；{zh_b}本 {shown_b}）",
+                f"{mismatch['eid']}: cites other resolutions ({en_a} {shown_a}; {en_b} {shown_b})",
+            )
+        return (
+            f"{mismatch['eid']}：所附脚注不同（{zh_a}本 {shown_a}；{zh_b}本 {shown_b}）",
+            f"{mismatch['eid']}: carries other footnotes ({en_a} {shown_a}; {en_b} {shown_b})",
+        )
+    if problem == "unpaired":
+        eids = mismatch["eids"]
+        return (
+            f"{kind_zh}未配对：{zh_a}本 {len(eids[first])} 段，{zh_b}本 {len(eids[second])} 段",
+            f"{kind_en} not paired: {len(eids[first])} in the {en_a} text, {len(eids[second])} in the {en_b}",
+        )
+    return problem, problem
+
+
+def _english_name(language: str) -> str:
+    return Language(language).name.title() if language in Language.values else language
+
+
+def _kind_zh(kind: str) -> str:
+    return PARAGRAPH_KIND_NAMES_ZH.get(kind, kind)
+
+
+def _kind_en(kind: str) -> str:
+    labels = dict(ParagraphKind.choices)
+    return f"{labels[kind]} paragraphs" if kind in labels else kind
