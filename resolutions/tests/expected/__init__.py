@@ -2,7 +2,8 @@
 
 One file per document: `data/<name>.json` for resolutions/tests/data, `sample_data/<name>.json` for
 sample_data/, `corpus/<zh|en>/<name>.json` for the shared corpus (read from ARCHIVE_CORPUS_DIR, by default
-`../shared/corpus` next to the repository). `<name>` keeps the source's extension (`A_RES_78_171.pdf.json`
+`../shared/corpus` next to the repository; without it the English .txt texts are read from the project's copy in
+resolutions/tests/corpus/en). `<name>` keeps the source's extension (`A_RES_78_171.pdf.json`
 and `A_RES_78_171.txt.json` are the PDF and its text extraction).
 
     python -m resolutions.tests.expected            # show what differs, exit 1 if anything does
@@ -28,6 +29,7 @@ from resolutions.parsing.sources import read_source
 HERE = Path(__file__).resolve().parent
 REPOSITORY = HERE.parents[2]
 SUFFIXES = (".txt", ".pdf", ".docx")
+PROJECT_CORPUS = REPOSITORY / "resolutions" / "tests" / "corpus"
 # The shared corpus's documents that are resolutions to parse (the XML declarations are another reader's).
 CORPUS_LANGUAGES = ("zh", "en")
 
@@ -69,7 +71,10 @@ class Case:
         if folder == "sample_data":
             return REPOSITORY / "sample_data" / rest
         corpus = corpus_dir()
-        return corpus / rest if corpus is not None else None
+        if corpus is not None:
+            return corpus / rest
+        copy = PROJECT_CORPUS / rest  # the English .txt texts are also kept in the project (the series tests')
+        return copy if copy.is_file() else None
 
 
 def source_cases() -> list[Case]:
