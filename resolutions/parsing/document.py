@@ -21,6 +21,18 @@ class SourceError(ParseError):
     """The uploaded file cannot be turned into text (empty, not a PDF/Word/text file, damaged, encrypted, scanned)."""
 
 
+class UnsupportedLanguage(ParseError):
+    """The text is in a language the parser has no rule set for (parsing/languages/)."""
+
+    def __init__(self, code: str) -> None:
+        self.code = code
+        super().__init__(f"language {code} is not supported yet")
+
+
+class ParseTimeout(ParseError):
+    """Reading and parsing the text took longer than its time limit."""
+
+
 class Kind(StrEnum):
     PREAMBULAR = "preambular"
     OPERATIVE = "operative"
