@@ -17,7 +17,7 @@ preload_app = True
 
 
 def when_ready(server):
-    from resolutions.search.results import warm_up
+    from resolutions.search.service import warm_up
 
     try:
         documents = warm_up()

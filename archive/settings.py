@@ -98,13 +98,35 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Search: the embedded Whoosh index in SEARCH_INDEX_DIR (default, no service), or an OpenSearch cluster
+# (SEARCH_ENGINE=opensearch OPENSEARCH_URL=http://host:9200[,http://host2:9200] OPENSEARCH_INDEX=archive; the
+# index name is an alias the archive points at its current index, scripts/opensearch starts a cluster here).
+SEARCH_ENGINE = os.environ.get("SEARCH_ENGINE", "whoosh").strip().lower() or "whoosh"
 SEARCH_INDEX_DIR = Path(os.environ.get("SEARCH_INDEX_DIR", VAR_DIR / "search-index"))
-HAYSTACK_CONNECTIONS = {
-    "default": {
-        "ENGINE": "resolutions.search.backend.ChineseWhooshEngine",
-        "PATH": str(SEARCH_INDEX_DIR),
-    },
-}
+OPENSEARCH_URL = os.environ.get("OPENSEARCH_URL", "")
+OPENSEARCH_INDEX = os.environ.get("OPENSEARCH_INDEX", "archive")
+
+
+def search_connection(engine: str, *, index_dir: Path = SEARCH_INDEX_DIR, url: str = OPENSEARCH_URL, index_name: str = OPENSEARCH_INDEX) -> dict:
+    """haystack's connection for an engine name (the tests build one per engine too)."""
+    if engine == "opensearch":
+        return {
+            "ENGINE": "resolutions.search.opensearch_backend.ArchiveOpenSearchEngine",
+            "URL": [u.strip() for u in (url or "http://127.0.0.1:9200").split(",") if u.strip()],
+            "INDEX_NAME": index_name,
+            "SILENTLY_FAIL": False,  # a failed query is an error the page reports (503), never an empty result
+            "TIMEOUT": int(os.environ.get("OPENSEARCH_TIMEOUT", "30")),
+            "SHARDS": int(os.environ.get("OPENSEARCH_SHARDS", "1")),  # primaries of a new index
+            "PATH": str(index_dir),  # the single-writer lock file lives beside it
+        }
+    if engine != "whoosh":
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(f"SEARCH_ENGINE={engine!r}: choose whoosh or opensearch.")
+    return {"ENGINE": "resolutions.search.backend.ChineseWhooshEngine", "PATH": str(index_dir)}
+
+
+HAYSTACK_CONNECTIONS = {"default": search_connection(SEARCH_ENGINE)}
 # Index updates are explicit (services), never from model signals: one writer, nothing lost.
 HAYSTACK_SIGNAL_PROCESSOR = "haystack.signals.BaseSignalProcessor"
 

@@ -194,7 +194,7 @@ def build_archive(env: dict[str, str], corpus: Path, count: int, *, log=print) -
     from django.db import connections
 
     from resolutions.models import Paragraph, Resolution
-    from resolutions.search.indexing import rebuild_index
+    from resolutions.search.service import rebuild_index
     from resolutions.services import ingest_resolution
 
     bases = read_bases(corpus)

@@ -1,19 +1,23 @@
-"""Search benchmark: an archive-sized corpus, our search path next to SQLite FTS5 (trigram) and icontains.
+"""Search benchmark: an archive-sized corpus, our search path next to tantivy, SQLite FTS5 (trigram) and icontains.
 
-    .venv/bin/python bench/search.py --paragraphs 300000 [--corpus ../shared/corpus] [--workdir var/bench]
+    .venv/bin/pip install -r bench/requirements.txt      # tantivy, for the comparison only
+    .venv/bin/python bench/search.py --engine whoosh|opensearch --paragraphs 300000 [--corpus ../shared/corpus] [--workdir var/bench]
 
 Builds N paragraphs recombined from the real texts (bench/corpus.py) into a fresh SQLite database and
-index under --workdir and times the index build. Then a fresh process that only serves queries (as a
-web worker would: it opens the index and loads its columns once, timed apart) runs a fixed mix of 50
-queries through resolutions.search.results.search_paragraphs (what the page and the API call: count,
-facets, one page of 20 with snippets), each once cold, and reports its memory; then, in the same
-process, each query through SQLite FTS5 (trigram) and through icontains (count + first 20 rows).
+index under --workdir (--engine opensearch: into OPENSEARCH_URL's cluster, index OPENSEARCH_INDEX, default
+archive_bench) and times the index build, then a tantivy index of the same paragraphs (bench/tantivy_reference.py).
+Then a fresh process that only serves queries (as a web worker would: it opens the index and loads its columns
+once, timed apart) runs a fixed mix of 50 queries through resolutions.search.service.search_paragraphs (what
+the page and the API call: count, facets, one page of 20 with snippets), each once cold, and reports its
+memory; then, in the same process, each query through tantivy (count, 20 best, facet aggregations), SQLite
+FTS5 (trigram) and icontains (count + first 20 rows). tantivy's counts must equal ours (its query is the
+archive's semantics: see tantivy_reference.py); mismatches are printed.
 
 FTS5's trigram index cannot serve a word shorter than three characters: for those SQLite scans
 (LIKE over the FTS table's content, filtered by MATCH for the longer words of the same query). The
 per-query lines mark such queries "scan".
 
-The last line is: search p50_ms=… p95_ms=… fts5_ratio=… icontains_ratio=… build_s=… rss_mb=…
+The last line is: search engine=… p50_ms=… p95_ms=… tantivy_ratio=… fts5_ratio=… icontains_ratio=… build_s=… rss_mb=…
 """
 from __future__ import annotations
 
@@ -50,9 +54,13 @@ QUERIES: list[tuple[str, dict]] = [
 assert len(QUERIES) == 50
 
 
-def setup(workdir: Path) -> None:
+def setup(workdir: Path, engine: str = "whoosh") -> None:
     os.environ["ARCHIVE_VAR_DIR"] = str(workdir)
     os.environ["SEARCH_INDEX_DIR"] = str(workdir / "search-index")
+    os.environ["SEARCH_ENGINE"] = engine
+    os.environ.setdefault("OPENSEARCH_INDEX", "archive_bench")
+    if engine == "opensearch" and not os.environ.get("OPENSEARCH_URL"):
+        sys.exit("--engine opensearch needs OPENSEARCH_URL (scripts/opensearch start prints it)")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "archive.settings")
     sys.path.insert(0, str(ROOT))
     import django
@@ -171,10 +179,10 @@ def memory_mb() -> dict[str, float]:
 
 def serve(args: argparse.Namespace) -> None:
     """The query worker: open the built index, run the mix, print one JSON line of figures."""
-    setup(args.workdir)
-    from haystack import connections
-
-    from resolutions.search.results import Filters, search_paragraphs
+    setup(args.workdir, args.engine)
+    from bench.tantivy_reference import Reference
+    from resolutions.search.engine import get_engine
+    from resolutions.search.service import Filters, search_paragraphs
 
     start = time.perf_counter()
     search_paragraphs("人权", per_page=1)  # opens the searcher and loads the columns once, as a worker does
@@ -186,7 +194,16 @@ def serve(args: argparse.Namespace) -> None:
         totals.append(outcome.total)
     memory = memory_mb()
     warm = [timed(search_paragraphs, q, filters=Filters(**f), per_page=20)[0] for q, f in QUERIES]
-    connections["default"].get_backend().close_searcher()
+    close = getattr(get_engine(), "close", None)
+    if close is not None:
+        close()
+    reference = Reference(args.workdir / "tantivy")
+    reference.search("人权", {})  # opens its files once, as ours did above
+    tantivy_times, tantivy_counts = [], []
+    for query, filters in QUERIES:
+        t_ms, t_count = timed(reference.search, query, filters)
+        tantivy_times.append(t_ms)
+        tantivy_counts.append(t_count)
     fts = sqlite3.connect(args.workdir / "fts5.sqlite3")
     fts_times, fts_counts, scanned, scan_times, scan_counts = [], [], [], [], []
     for query, _ in QUERIES:
@@ -198,12 +215,14 @@ def serve(args: argparse.Namespace) -> None:
         scan_times.append(s_ms)
         scan_counts.append(s_count)
     print(json.dumps({"open_s": open_s, "ours": ours, "totals": totals, "warm": warm, "memory": memory,
+                      "tantivy": tantivy_times, "tantivy_counts": tantivy_counts,
                       "fts": fts_times, "fts_counts": fts_counts, "scanned": scanned,
                       "icontains": scan_times, "icontains_counts": scan_counts}))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--engine", choices=("whoosh", "opensearch"), default="whoosh")
     parser.add_argument("--paragraphs", type=int, default=20000)
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
     parser.add_argument("--workdir", type=Path, default=ROOT / "var" / "bench")
@@ -215,9 +234,11 @@ def main() -> None:
     if args.workdir.exists():
         shutil.rmtree(args.workdir)
     args.workdir.mkdir(parents=True)
-    setup(args.workdir)
+    setup(args.workdir, args.engine)
 
-    from resolutions.search.indexing import rebuild_index
+    from bench import tantivy_reference
+    from resolutions.models import Paragraph
+    from resolutions.search.service import rebuild_index
 
     print(f"load average {os.getloadavg()[0]:.1f} {os.getloadavg()[1]:.1f} {os.getloadavg()[2]:.1f}", flush=True)
     start = time.perf_counter()
@@ -226,32 +247,43 @@ def main() -> None:
     start = time.perf_counter()
     rebuild_index(progress=lambda n: print(f"  indexed {n}", flush=True) if n % 50000 == 0 else None)
     build_s = time.perf_counter() - start
-    index_mb = sum(f.stat().st_size for f in (args.workdir / "search-index").iterdir()) / 2**20
-    print(f"index: built in {build_s:.1f} s, {index_mb:.1f} MB, builder peak RSS {memory_mb()['VmHWM']:.0f} MB", flush=True)
+    index_dir = args.workdir / "search-index"
+    index_mb = sum(f.stat().st_size for f in index_dir.iterdir()) / 2**20 if index_dir.is_dir() else 0.0
+    print(f"index ({args.engine}): built in {build_s:.1f} s, {index_mb:.1f} MB on disk here, builder peak RSS {memory_mb()['VmHWM']:.0f} MB", flush=True)
+    start = time.perf_counter()
+    tantivy_reference.build(args.workdir / "tantivy", Paragraph.objects.select_related("resolution").order_by("pk").iterator(chunk_size=5000))
+    tantivy_mb = sum(f.stat().st_size for f in (args.workdir / "tantivy").iterdir()) / 2**20
+    print(f"tantivy: built in {time.perf_counter() - start:.1f} s (with the same folding and stemming in Python), {tantivy_mb:.1f} MB", flush=True)
     build_fts5(args.workdir / "fts5.sqlite3", texts).close()
     del texts
 
     worker = subprocess.run(
-        [sys.executable, __file__, "--serve", "--workdir", str(args.workdir)], capture_output=True, text=True, check=True
+        [sys.executable, __file__, "--serve", "--engine", args.engine, "--workdir", str(args.workdir)], capture_output=True, text=True, check=True
     )
     figures = json.loads(worker.stdout.strip().splitlines()[-1])
     print(f"worker: index opened and columns loaded in {figures['open_s']:.1f} s", flush=True)
     for i, (query, filters) in enumerate(QUERIES):
         print(
             f"  {query!r:28} {filters!s:44} ours {figures['ours'][i]:8.1f} ms ({figures['totals'][i]:6d})  "
+            f"tantivy {figures['tantivy'][i]:6.1f} ms ({figures['tantivy_counts'][i]:6d})  "
             f"fts5 {figures['fts'][i]:8.1f} ms ({figures['fts_counts'][i]:6d}{' scan' if figures['scanned'][i] else ''})  "
             f"icontains {figures['icontains'][i]:8.1f} ms ({figures['icontains_counts'][i]:6d})"
         )
     ours, warm = figures["ours"], figures["warm"]
+    mismatches = [(q, f, ours_n, t_n) for (q, f), ours_n, t_n in zip(QUERIES, figures["totals"], figures["tantivy_counts"]) if ours_n != t_n]
+    for query, filters, ours_n, t_n in mismatches:
+        print(f"COUNT MISMATCH {query!r} {filters}: ours {ours_n}, tantivy {t_n}")
+    print(f"tantivy counts equal ours on {len(QUERIES) - len(mismatches)} of {len(QUERIES)} queries")
+    tantivy_p95 = percentile(figures["tantivy"], 0.95)
     fts_p95, scan_p95 = percentile(figures["fts"], 0.95), percentile(figures["icontains"], 0.95)
     p50, p95 = percentile(ours, 0.5), percentile(ours, 0.95)
     memory = figures["memory"]
     print(f"second pass (same queries again): p50 {percentile(warm, 0.5):.1f} ms, p95 {percentile(warm, 0.95):.1f} ms")
-    print(f"fts5 p95 {fts_p95:.1f} ms (p50 {percentile(figures['fts'], 0.5):.1f}), icontains p95 {scan_p95:.1f} ms, index {index_mb:.1f} MB")
+    print(f"tantivy p95 {tantivy_p95:.1f} ms (p50 {percentile(figures['tantivy'], 0.5):.1f}), fts5 p95 {fts_p95:.1f} ms (p50 {percentile(figures['fts'], 0.5):.1f}), icontains p95 {scan_p95:.1f} ms, index {index_mb:.1f} MB")
     print(f"worker memory: VmRSS {memory['VmRSS']:.0f} MB (anonymous {memory['RssAnon']:.0f}, mapped files {memory['RssFile']:.0f}), peak {memory['VmHWM']:.0f} MB")
     print(f"load average {os.getloadavg()[0]:.1f} {os.getloadavg()[1]:.1f} {os.getloadavg()[2]:.1f}")
     print(
-        f"search p50_ms={p50:.1f} p95_ms={p95:.1f} fts5_ratio={p95 / fts_p95:.2f} "
+        f"search engine={args.engine} p50_ms={p50:.1f} p95_ms={p95:.1f} tantivy_ratio={p95 / tantivy_p95:.2f} fts5_ratio={p95 / fts_p95:.2f} "
         f"icontains_ratio={p95 / scan_p95:.2f} build_s={build_s:.1f} rss_mb={memory['VmRSS']:.0f}"
     )
 

@@ -24,8 +24,7 @@ from .reading import (
     siblings_of,
     versions_of,
 )
-from .search.forms import SearchForm
-from .search.results import MAX_PER_PAGE, search_paragraphs
+from .search.service import MAX_PER_PAGE, QueryError, SearchUnavailable, search_arguments, search_paragraphs
 
 AKN_NS = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
 AKN_LANGUAGES = {"zh": "zho", "en": "eng", "fr": "fra", "es": "spa", "ru": "rus", "ar": "ara"}
@@ -286,8 +285,9 @@ def search_rows(arguments: dict, site: str):
     """Every paragraph the search finds (newest resolution first), up to CSV_MAX_ROWS, as CSV rows.
 
     When the search finds more, a last row says so: a researcher must not take a capped file for all of them.
+    The first page is searched before the header is given: a refused query or an engine that cannot answer
+    fails before anything is sent (search_csv turns that into 400 or 503).
     """
-    yield CSV_COLUMNS
     page, written, total = 1, 0, 0
     while written < CSV_MAX_ROWS:
         outcome = search_paragraphs(
@@ -299,6 +299,8 @@ def search_rows(arguments: dict, site: str):
             group=False,
             facets=False,
         )
+        if page == 1:
+            yield CSV_COLUMNS
         if outcome.page != page or not outcome.hits:
             return
         total = outcome.total
@@ -330,14 +332,23 @@ def search_rows(arguments: dict, site: str):
         )
 
 
-def search_csv(request: HttpRequest) -> StreamingHttpResponse:
+def search_csv(request: HttpRequest) -> HttpResponse:
     """/search.csv?q=…: the search page's results (same filters), one row per paragraph with its permanent link."""
-    arguments = SearchForm(request.GET).search_arguments()
+    arguments = search_arguments(request.GET)
     writer = csv.writer(_Echo())
-    rows = (
-        writer.writerow([spreadsheet_safe(cell) for cell in row])
-        for row in search_rows(arguments, request.build_absolute_uri("/"))
-    )
+    found = search_rows(arguments, request.build_absolute_uri("/"))
+    try:
+        header = next(found)
+    except QueryError as error:
+        return HttpResponse(f"{error}\n", status=400, content_type="text/plain; charset=utf-8")
+    except SearchUnavailable:
+        response = HttpResponse(
+            "搜索暂时无法使用，请稍后再试。Search is briefly unavailable; please try again in a few seconds.\n",
+            status=503, content_type="text/plain; charset=utf-8",
+        )
+        response["Retry-After"] = "10"
+        return response
+    rows = (writer.writerow([spreadsheet_safe(cell) for cell in row]) for row in chain([header], found))
     # A byte-order mark so that spreadsheet programs read the Chinese as UTF-8.
     response = StreamingHttpResponse(chain(["\ufeff"], rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="search-results.csv"'

@@ -207,7 +207,11 @@ class Fetcher:
             self._wait_turn()
             try:
                 # The pool's own headers (User-Agent, Accept) are replaced, not merged, by those of a request.
-                response = self.pool.request("GET", url, headers={**self.pool.headers, **headers}, preload_content=False)
+                # enforce_content_length: urllib3 1.26 (see requirements.txt) would otherwise end a dropped
+                # connection's body quietly, short.
+                response = self.pool.request(
+                    "GET", url, headers={**self.pool.headers, **headers}, preload_content=False, enforce_content_length=True
+                )
             except (MaxRetryError, HTTPError) as error:
                 problem = _connection_problem(error)
                 if attempt > self.retries:
@@ -279,7 +283,7 @@ class Fetcher:
         if not value:
             return None
         try:
-            return Retry(retry_after_max=10**9).parse_retry_after(value)
+            return Retry().parse_retry_after(value)  # urllib3 1.26 (see requirements.txt): no cap of its own
         except InvalidHeader:
             return None
 

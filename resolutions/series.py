@@ -42,7 +42,7 @@ from .models import (
     SeriesMember,
 )
 from .search.analysis import CJK_RE, fold
-from .search.indexing import schedule_reindex
+from .search.service import schedule_reindex
 
 logger = logging.getLogger(__name__)
 

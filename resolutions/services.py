@@ -18,7 +18,7 @@ from .models import Footnote, Language, Paragraph, Reference, Resolution, Revisi
 from .parsing import ParsedReference, ParsedResolution, ParseError, parse_resolution
 from .parsing.document import element_id
 from .parsing.sources import read_source
-from .search.indexing import schedule_reindex
+from .search.service import schedule_reindex
 from .series import refresh_series
 
 logger = logging.getLogger(__name__)

@@ -4,12 +4,15 @@ Only the schema, the document preparation and the writer options differ from hay
 WhooshSearchBackend: fields declared with the field types of resolutions.search.fields get a Whoosh
 field of our choosing instead of haystack's StemmingAnalyzer TEXT, and every document carries its
 folded text in a column (FOLDED) that resolutions.search.matching reads to verify candidates.
+Only Whoosh's public API is used here; its internals are read in resolutions.search.whoosh_fast alone.
 """
 from __future__ import annotations
 
 import os
+import shutil
 import threading
 from collections.abc import Iterable
+from pathlib import Path
 
 from haystack.backends import BaseEngine
 from haystack.backends.whoosh_backend import WhooshSearchBackend, WhooshSearchQuery
@@ -19,6 +22,7 @@ from whoosh import columns
 from whoosh.analysis import StemmingAnalyzer
 from whoosh.fields import ID as WHOOSH_ID
 from whoosh.fields import TEXT, FieldType
+from whoosh.filedb.filestore import FileStorage
 from whoosh.searching import Searcher
 from whoosh.writing import SegmentWriter
 
@@ -125,8 +129,7 @@ class ChineseWhooshBackend(WhooshSearchBackend):
             self.index = self.index.refresh()
             searcher = self.index.searcher()
             try:
-                for leaf, _ in searcher.leaf_searchers():
-                    reader = leaf.reader()
+                for reader, _ in searcher.reader().leaf_readers():
                     if reader.doc_count_all():
                         reader.stored_fields(0)
                         for name in searcher.schema.scorable_names():
@@ -174,6 +177,42 @@ class ChineseWhooshBackend(WhooshSearchBackend):
             writer.cancel()
             raise
         writer.commit(merge=merge)
+
+    def rebuild(self, index, objects: Iterable) -> int:
+        """Recreate the whole index from `objects` in one writer; returns the documents indexed.
+
+        The new index is built in a sibling directory while readers keep searching the old one, then swapped in
+        by two renames: search never goes empty during a rebuild (which takes minutes at archive scale), and a
+        rebuild that dies leaves the live index as it was. Needs room for two indexes while it runs. One writer
+        with a large memory pool (WRITER_OPTIONS) builds a few sorted runs on disk and merges them once at the
+        commit into a single segment (optimize), which searches fastest. The caller holds the writer lock.
+        """
+        if not self.setup_complete:
+            self.setup()
+        live = Path(self.path)
+        building = live.with_name(f"{live.name}.rebuilding")
+        retired = live.with_name(f"{live.name}.retired")
+        shutil.rmtree(building, ignore_errors=True)
+        building.mkdir(parents=True)
+        writer = FileStorage(str(building)).create_index(self.schema).writer(**WRITER_OPTIONS)
+        count = 0
+        try:
+            for obj in objects:
+                writer.add_document(**self.document(index, obj))
+                count += 1
+        except BaseException:
+            writer.cancel()
+            shutil.rmtree(building, ignore_errors=True)
+            raise
+        writer.commit(optimize=True)
+        self.close_searcher()
+        shutil.rmtree(retired, ignore_errors=True)
+        if live.exists():
+            live.rename(retired)
+        building.rename(live)
+        shutil.rmtree(retired, ignore_errors=True)
+        self.index = self.index.refresh()
+        return count
 
     def update(self, index, iterable, commit=True):
         """haystack's update path (update_index), through the same documents as our writer."""

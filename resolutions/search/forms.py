@@ -1,21 +1,26 @@
-"""The search page's and the API's parameters; anything malformed falls back to a default, never an error."""
+"""The search page's and the API's parameters; anything malformed falls back to a default, never an error.
+
+Facet filters may be repeated (`?body=GA&body=HRC`: either body); a value that is not one of the facet's is
+dropped on its own, the others kept.
+"""
 from __future__ import annotations
+
+import unicodedata
 
 from django import forms
 
 from ..models import Body, Language, ParagraphKind
+from .engine import Filters
 from .query import clean_query
-from .results import Filters
 
-SORTS = [("relevance", "相关度 relevance"), ("date", "日期 date")]
+SORTS = [("relevance", "相关度 relevance"), ("date", "日期 date"), ("document", "决议顺序 document")]
+MULTI_VALUED = ("body", "language", "kind", "verb")
+MAX_VALUES = 20  # values of one facet in one search: more is not a researcher's selection
+MAX_VERB_LENGTH = 40
 
 
 class SearchForm(forms.Form):
     q = forms.CharField(required=False, strip=True)
-    body = forms.ChoiceField(required=False, choices=[("", "")] + Body.choices)
-    language = forms.ChoiceField(required=False, choices=[("", "")] + Language.choices)
-    kind = forms.ChoiceField(required=False, choices=[("", "")] + ParagraphKind.choices)
-    verb = forms.CharField(required=False, max_length=40)
     symbol = forms.CharField(required=False, max_length=64)
     session_from = forms.IntegerField(required=False, min_value=0, max_value=9999)
     session_to = forms.IntegerField(required=False, min_value=0, max_value=9999)
@@ -26,11 +31,28 @@ class SearchForm(forms.Form):
     page = forms.IntegerField(required=False, min_value=1, max_value=10**6)
     per_page = forms.IntegerField(required=False, min_value=1, max_value=10**6)  # clamped to MAX_PER_PAGE
 
+    CHOICES = {"body": Body.values, "language": Language.values, "kind": ParagraphKind.values}
+
     def values(self) -> dict:
         """Cleaned values; a field that did not validate is dropped (a bad page number is page 1)."""
         self.is_valid()
         data = getattr(self, "cleaned_data", {})
         return {name: data.get(name) for name in self.fields if name not in self.errors}
+
+    def selected(self, name: str) -> tuple[str, ...]:
+        """The values given for a facet filter, in order, each once; unknown ones dropped."""
+        getlist = getattr(self.data, "getlist", None)
+        raw = getlist(name) if getlist is not None else [self.data.get(name, "")]
+        kept: list[str] = []
+        for value in raw:
+            value = str(value).strip()
+            allowed = self.CHOICES.get(name)
+            if not value or (allowed is not None and value not in allowed) or len(value) > MAX_VERB_LENGTH or value in kept:
+                continue
+            if any(unicodedata.category(c)[0] == "C" for c in value):  # NUL and other controls: not a verb
+                continue
+            kept.append(value)
+        return tuple(kept[:MAX_VALUES])
 
     def search_arguments(self) -> dict:
         data = self.values()
@@ -38,10 +60,7 @@ class SearchForm(forms.Form):
             # Read raw: the field would refuse NUL and other control characters instead of dropping them.
             "q": clean_query(str(self.data.get("q", ""))),
             "filters": Filters(
-                body=data.get("body") or "",
-                language=data.get("language") or "",
-                kind=data.get("kind") or "",
-                verb=(data.get("verb") or "").strip(),
+                **{name: self.selected(name) for name in MULTI_VALUED},
                 session_from=data.get("session_from"),
                 session_to=data.get("session_to"),
                 year_from=data.get("year_from"),

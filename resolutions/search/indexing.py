@@ -1,4 +1,4 @@
-"""One writer for the search index, fed by an outbox of IndexTask rows.
+"""One writer for the search index, fed by an outbox of IndexTask rows, whichever engine holds the index.
 
 A service that changes a resolution calls `schedule_reindex(resolution.id)` inside its transaction:
 the IndexTask row commits or rolls back with the change itself, so no committed change can miss the
@@ -8,9 +8,9 @@ its task to the holder and returns at once, so a web request never waits on anot
 `index_worker` command drains too and can run as a service (settings.SEARCH_INDEX_DRAIN = "worker"
 leaves all draining to it).
 
-Draining a task: delete every index document of the resolution, then add its current paragraphs
-(none if it was deleted). Tasks are deleted by id only after the index commit, so a crash in between
-only repeats work.
+Draining a task: replace every index document of the resolution by its current paragraphs (none if
+it was deleted), through the engine (resolutions.search.engine: Whoosh in one commit). Tasks are deleted
+by id only after the engine has taken the change, so a crash in between only repeats work.
 """
 from __future__ import annotations
 
@@ -18,7 +18,6 @@ import contextlib
 import fcntl
 import logging
 import os
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,11 +25,10 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 from haystack import connections
-from whoosh.filedb.filestore import FileStorage
 
 from ..models import IndexTask, Paragraph
-from ..search_indexes import text_hash
-from .backend import WRITER_OPTIONS
+from ..search_indexes import ParagraphIndex, text_hash
+from .engine import get_engine, replace_resolutions
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +59,8 @@ def _drain_quietly() -> None:
 
 
 def lock_path() -> Path:
-    path = Path(connections["default"].options["PATH"])
+    """A file beside the Whoosh index (an engine with no local directory: beside SEARCH_INDEX_DIR)."""
+    path = Path(connections["default"].options.get("PATH") or settings.SEARCH_INDEX_DIR)
     return path.parent / f"{path.name}.writer.lock"
 
 
@@ -103,56 +102,32 @@ def drain_index_tasks(*, block: bool = False) -> int:
 
 def reindex_resolutions(resolution_ids: set[int]) -> None:
     """Replace the index documents of these resolutions by their current paragraphs. Caller holds the lock."""
-    backend = connections["default"].get_backend()
-    index = connections["default"].get_unified_index().get_index(Paragraph)
-    paragraphs = Paragraph.objects.filter(resolution_id__in=resolution_ids).select_related("resolution")
-    backend.replace_documents(index, "resolution_id", sorted(resolution_ids), paragraphs.iterator(chunk_size=2000))
+    paragraphs = Paragraph.objects.filter(resolution_id__in=resolution_ids).select_related("resolution").order_by("pk")
+    replace_resolutions(get_engine(), sorted(resolution_ids), paragraphs.iterator(chunk_size=2000))
 
 
 def rebuild_index(*, batch_size: int = 5000, progress=None) -> int:
-    """Recreate the whole index from the database in one writer; returns the paragraphs indexed.
+    """Recreate the whole index from the database; returns the paragraphs indexed.
 
-    The new index is built in a sibling directory while readers keep searching the old one, then swapped in
-    by two renames: search never goes empty during a rebuild (which takes minutes at archive scale), and a
-    rebuild that dies leaves the live index as it was. Needs room for two indexes while it runs.
-    Waits for the writer lock. Tasks already in the outbox when the rebuild starts are covered by it.
-    One writer with a large memory pool (backend.WRITER_OPTIONS) builds a few sorted runs on disk and
-    merges them once at the commit into a single segment (optimize), which searches fastest.
+    The engine builds the new index beside the live one and swaps it in (search never goes empty; a rebuild
+    that dies leaves the live index as it was). Waits for the writer lock. Tasks already in the outbox when
+    the rebuild starts are covered by it; those that come meanwhile are drained after it.
     """
-    backend = connections["default"].get_backend()
-    index = connections["default"].get_unified_index().get_index(Paragraph)
-    if not backend.setup_complete:
-        backend.setup()
-    live = Path(backend.path)
-    building = live.with_name(f"{live.name}.rebuilding")
-    retired = live.with_name(f"{live.name}.retired")
+    engine = get_engine()
     with writer_lock(block=True):
         last_task = IndexTask.objects.order_by("-id").values_list("id", flat=True).first() or 0
-        shutil.rmtree(building, ignore_errors=True)
-        building.mkdir(parents=True)
-        writer = FileStorage(str(building)).create_index(backend.schema).writer(**WRITER_OPTIONS)
-        count = 0
-        try:
-            for paragraph in index.index_queryset().iterator(chunk_size=batch_size):
-                writer.add_document(**backend.document(index, paragraph))
-                count += 1
-                if progress is not None and count % batch_size == 0:
-                    progress(count)
-        except BaseException:
-            writer.cancel()
-            shutil.rmtree(building, ignore_errors=True)
-            raise
-        writer.commit(optimize=True)
-        backend.close_searcher()
-        shutil.rmtree(retired, ignore_errors=True)
-        if live.exists():
-            live.rename(retired)
-        building.rename(live)
-        shutil.rmtree(retired, ignore_errors=True)
-        backend.index = backend.index.refresh()
+        count = engine.rebuild(_counted(ParagraphIndex().index_queryset().iterator(chunk_size=batch_size), batch_size, progress))
         IndexTask.objects.filter(id__lte=last_task).delete()
     drain_index_tasks(block=True)
     return count
+
+
+def _counted(paragraphs: Iterator[Paragraph], every: int, progress) -> Iterator[Paragraph]:
+    """The paragraphs, calling progress(count) after every `every` of them (as the engine takes them)."""
+    for count, paragraph in enumerate(paragraphs, start=1):
+        yield paragraph
+        if progress is not None and count % every == 0:
+            progress(count)
 
 
 @dataclass(frozen=True)
@@ -167,12 +142,8 @@ class IndexDifference:
 
 def compare_index() -> tuple[IndexDifference, set[int]]:
     """What differs between the index and the database, and the resolutions to reindex to repair it."""
-    backend = connections["default"].get_backend()
-    index = connections["default"].get_unified_index().get_index(Paragraph)
-    indexed: dict[int, tuple] = {}
-    searcher = backend.searcher()
-    for fields in searcher.all_stored_fields():
-        indexed[int(fields["django_id"])] = (int(fields["resolution_id"]), fields["kind"], fields["position"], fields.get("verb", ""), fields["symbol"], fields.get("text_hash", ""))
+    index = ParagraphIndex()
+    indexed = get_engine().indexed_state()
     in_db: dict[int, tuple] = {}
     for paragraph in Paragraph.objects.select_related("resolution").iterator(chunk_size=5000):
         in_db[paragraph.pk] = (paragraph.resolution_id, paragraph.kind, paragraph.position, index.prepare_verb(paragraph), paragraph.resolution.symbol, text_hash(paragraph.text))

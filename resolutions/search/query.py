@@ -5,8 +5,11 @@ Syntax (documented on the search page):
   "the right to education"  exact phrase
   谴责 OR 遗憾             either (OR binds the two words beside it: a b OR c = a AND (b OR c))
   -死刑 / NOT 死刑          exclude
-Anything else (*, ?, ~, (), :, control characters, emoji, unbalanced quotes) is read as text and
-folded away by the analyzer; a query is cut to MAX_QUERY_LENGTH characters.
+  tort* / 人权理*          prefix: any word starting with tort; 人权理 followed by anything
+Anything else (?, ~, (), :, a * not ending a word, control characters, emoji, unbalanced quotes) is read
+as text and folded away by the analyzer; a query is cut to MAX_QUERY_LENGTH characters. A prefix must
+have at least MIN_PREFIX_LENGTH characters before its `*` (QueryError otherwise: `t*` would be every word
+starting with t).
 """
 from __future__ import annotations
 
@@ -19,6 +22,8 @@ from whoosh.analysis import StemmingAnalyzer
 from .analysis import fold, runs
 
 MAX_QUERY_LENGTH = 200
+MIN_PREFIX_LENGTH = 2
+PREFIX = "*"
 
 # A query that is nothing but a UN symbol or a short number: A/RES/67/161, A/HRC/RES/45/32,
 # E/CN.4/RES/2005/39, 67/161.
@@ -28,9 +33,13 @@ TOKEN_RE = re.compile(r'"(?P<phrase>[^"]*)("|$)|(?P<word>[^\s"]+)')
 _ENGLISH = StemmingAnalyzer()
 
 
+class QueryError(ValueError):
+    """A query the archive refuses, with the message the page shows (Chinese, then English)."""
+
+
 @dataclass(frozen=True)
 class Clause:
-    """One word or "phrase" of a query; alternatives joined by OR."""
+    """One word or "phrase" of a query; alternatives joined by OR. An alternative ending in `*` is a prefix."""
 
     alternatives: tuple[str, ...]
     negated: bool = False
@@ -43,8 +52,13 @@ class ParsedQuery:
 
     @property
     def words(self) -> list[str]:
-        """Every positive word or phrase, for highlighting."""
+        """Every positive word or phrase (a prefix with its `*`), for highlighting."""
         return [alt for clause in self.clauses if not clause.negated for alt in clause.alternatives]
+
+    @property
+    def has_positive(self) -> bool:
+        """False when nothing is asked for (only exclusions, or no clause): such a query matches nothing."""
+        return any(not clause.negated for clause in self.clauses)
 
 
 def clean_query(raw: str) -> str:
@@ -70,8 +84,10 @@ def parse_query(raw: str) -> ParsedQuery:
                 continue
             negated = negate_next or (word.startswith("-") and len(word) > 1)
             value = word[1:] if word.startswith("-") and len(word) > 1 else word
+            value = _prefix_or_text(value)
         else:
-            negated, value = negate_next, phrase
+            # Inside quotes a * is text, not a prefix: "tort*" is the exact word tort.
+            negated, value = negate_next, phrase.rstrip(PREFIX)
         negate_next = False
         if has_terms(value):
             items.append((value, negated))
@@ -87,6 +103,29 @@ def parse_query(raw: str) -> ParsedQuery:
             clauses.append(Clause((value,), negated))
         join_next = False
     return ParsedQuery(text, tuple(clauses))
+
+
+def _prefix_or_text(word: str) -> str:
+    """`tort*` stays a prefix (one trailing *), refused when under MIN_PREFIX_LENGTH characters; a * elsewhere is text."""
+    if not word.endswith(PREFIX) or not has_terms(word):
+        return word
+    stem = word.rstrip(PREFIX)
+    last = list(runs(fold(stem)))
+    if not last or last[-1].end != len(fold(stem)):
+        return stem  # the * follows punctuation (人权。*): nothing for it to continue
+    # What the * continues is all the prefix says: `t*` is every word starting with t, but `60/2*` (runs 60 and 2)
+    # is 60/2 followed by anything, which is narrow enough.
+    if sum(len(run.text) for run in last) < MIN_PREFIX_LENGTH:
+        raise QueryError(
+            f"前缀“{word}”太短：* 前至少要有 {MIN_PREFIX_LENGTH} 个字符（例如 tort*、人权理*）。"
+            f" The prefix “{word}” is too short: put at least {MIN_PREFIX_LENGTH} characters before the * (tort*, 人权理*)."
+        )
+    return stem + PREFIX
+
+
+def is_prefix(alternative: str) -> bool:
+    """True for a clause alternative ending in `*` (the parser keeps one only where it continues a word)."""
+    return alternative.endswith(PREFIX)
 
 
 def has_terms(text: str) -> bool:
@@ -109,7 +148,7 @@ def quoted(parsed: ParsedQuery) -> set[str]:
 
 
 def _quoted(text: str) -> list[str]:
-    return [m.group("phrase") for m in TOKEN_RE.finditer(text) if m.group("phrase") is not None]
+    return [m.group("phrase").rstrip(PREFIX) for m in TOKEN_RE.finditer(text) if m.group("phrase") is not None]
 
 
 def symbol_in(text: str) -> tuple[str, str] | None:

@@ -1,14 +1,12 @@
-"""Search page and its JSON twin: the same form, the same search_paragraphs()."""
+"""Search page and its JSON twin: the same form, the same seam (service.search_paragraphs), whichever engine."""
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 
 from ..models import BODY_NAMES_ZH, PARAGRAPH_KIND_NAMES_ZH, Body, Language, ParagraphKind, Resolution
 from ..reading import paragraph_label
-from .forms import SearchForm
-from .query import symbol_in
-from .results import search_paragraphs
+from .service import QueryError, SearchUnavailable, search_arguments, search_paragraphs, symbol_in
 
 FACET_TITLES = {
     "body": "机构 Body",
@@ -18,6 +16,9 @@ FACET_TITLES = {
     "year": "年份 Year",
     "session": "届会 Session",
 }
+RANGE_PARAMETERS = {"year": ("year_from", "year_to"), "session": ("session_from", "session_to")}
+FACET_VALUES_SHOWN = 15
+SEARCH_RETRY_AFTER_SECONDS = 10
 
 
 def facet_label(name: str, value: str) -> str:
@@ -45,17 +46,36 @@ def resolution_named_by(q: str) -> Resolution | None:
     return versions.order_by("-language", "-adopted_on").first()  # zh before en
 
 
+def search_unavailable(request: HttpRequest) -> HttpResponse:
+    """503 with Retry-After: the engine could not answer (never an empty result that looks like one)."""
+    if request.path.startswith("/api/"):
+        response: HttpResponse = JsonResponse(
+            {"error": "search_unavailable", "detail": "Search is briefly unavailable.", "retry_after": SEARCH_RETRY_AFTER_SECONDS},
+            status=503,
+        )
+    else:
+        response = render(request, "search/unavailable.html", {"query": request.GET.get("q", "")}, status=503)
+    response["Retry-After"] = str(SEARCH_RETRY_AFTER_SECONDS)
+    return response
+
+
 def search_page(request: HttpRequest) -> HttpResponse:
-    form = SearchForm(request.GET)
-    arguments = form.search_arguments()
+    arguments = search_arguments(request.GET)
     resolution = resolution_named_by(arguments["q"])
     if resolution is not None:
         return redirect(resolution)
-    outcome = search_paragraphs(**arguments) if arguments["q"] else None
+    outcome, refused = None, ""
+    if arguments["q"]:
+        try:
+            outcome = search_paragraphs(**arguments)
+        except QueryError as error:
+            refused = str(error)
+        except SearchUnavailable:
+            return search_unavailable(request)
     facets = []
     if outcome is not None:
         facets = [
-            (name, FACET_TITLES[name], [(value, facet_label(name, value), count) for value, count in values])
+            (name, FACET_TITLES[name], facet_links(request.GET, arguments["filters"], name, values[:FACET_VALUES_SHOWN]))
             for name, values in outcome.facets.items()
             if values
         ]
@@ -65,24 +85,60 @@ def search_page(request: HttpRequest) -> HttpResponse:
         request,
         "search/search.html",
         {
-            "form": form,
             "query": arguments["q"],
             "arguments": arguments,
             "outcome": outcome,
+            "refused": refused,
             "facets": facets,
-            "active_filters": active_filters(request, arguments["filters"]),
+            "active_filters": active_filters(request.GET, arguments["filters"]),
+            "hidden_filters": hidden_filters(arguments["filters"]),
         },
     )
 
 
-def active_filters(request: HttpRequest, filters) -> list[tuple[str, str]]:
-    """(what the filter is, the address of the same search without it) for each filter in force."""
+def _address(params: QueryDict) -> str:
+    params = params.copy()
+    params.pop("page", None)
+    return "?" + params.urlencode()
 
-    def without(*names: str) -> str:
-        params = request.GET.copy()
-        for name in (*names, "page"):
-            params.pop(name, None)
-        return "?" + params.urlencode()
+
+def facet_links(params: QueryDict, filters, name: str, values: list[tuple[str, int]]) -> list[tuple[str, str, int, str, bool]]:
+    """(value, label, count, address, selected) for each value: the address adds the value, or removes it if selected.
+
+    Body, language, kind and verb take several values (either of them); a year or session is one, and choosing
+    another replaces it.
+    """
+    links = []
+    for value, count in values:
+        toggled = params.copy()
+        if name in RANGE_PARAMETERS:
+            low, high = RANGE_PARAMETERS[name]
+            selected = value.isdigit() and getattr(filters, low) == getattr(filters, high) == int(value)
+            if selected:
+                toggled.pop(low, None)
+                toggled.pop(high, None)
+            else:
+                toggled.setlist(low, [value])
+                toggled.setlist(high, [value])
+        else:
+            chosen = list(getattr(filters, name))
+            selected = value in chosen
+            toggled.setlist(name, [v for v in chosen if v != value] if selected else chosen + [value])
+        links.append((value, facet_label(name, value), count, _address(toggled), selected))
+    return links
+
+
+def active_filters(params: QueryDict, filters) -> list[tuple[str, str]]:
+    """(what the filter is, the address of the same search without it) for each filter (each value) in force."""
+
+    def without(*names: str, value: str | None = None) -> str:
+        kept = params.copy()
+        for name in names:
+            if value is None:
+                kept.pop(name, None)
+            else:
+                kept.setlist(name, [v for v in getattr(filters, name) if v != value])
+        return _address(kept)
 
     def span(low, high) -> str:
         return str(low) if low == high else f"{'' if low is None else low}–{'' if high is None else high}"
@@ -91,9 +147,8 @@ def active_filters(request: HttpRequest, filters) -> list[tuple[str, str]]:
     if filters.symbol:
         found.append((f"决议 Resolution {filters.symbol}", without("symbol")))
     for name in ("body", "language", "kind", "verb"):
-        value = getattr(filters, name)
-        if value:
-            found.append((f"{FACET_TITLES[name].split()[0]}：{facet_label(name, value)}", without(name)))
+        for value in getattr(filters, name):
+            found.append((f"{FACET_TITLES[name].split()[0]}：{facet_label(name, value)}", without(name, value=value)))
     if filters.session_from is not None or filters.session_to is not None:
         found.append((f"届会 Session {span(filters.session_from, filters.session_to)}", without("session_from", "session_to")))
     if filters.year_from is not None or filters.year_to is not None:
@@ -101,11 +156,26 @@ def active_filters(request: HttpRequest, filters) -> list[tuple[str, str]]:
     return found
 
 
+def hidden_filters(filters) -> list[tuple[str, object]]:
+    """(name, value) of each filter in force, for hidden inputs: a new query keeps them."""
+    found: list[tuple[str, object]] = [(name, value) for name in ("body", "language", "kind", "verb") for value in getattr(filters, name)]
+    if filters.symbol:
+        found.append(("symbol", filters.symbol))
+    for name in ("session_from", "session_to", "year_from", "year_to"):
+        if getattr(filters, name) is not None:
+            found.append((name, getattr(filters, name)))
+    return found
+
+
 def search_api(request: HttpRequest) -> JsonResponse:
-    form = SearchForm(request.GET)
-    arguments = form.search_arguments()
+    arguments = search_arguments(request.GET)
     arguments["group"] = False
-    outcome = search_paragraphs(**arguments)
+    try:
+        outcome = search_paragraphs(**arguments)
+    except QueryError as error:
+        return JsonResponse({"error": "bad_query", "detail": str(error), "query": arguments["q"]}, status=400, json_dumps_params={"ensure_ascii": False})
+    except SearchUnavailable:
+        return search_unavailable(request)
     resolution = resolution_named_by(arguments["q"])
     return JsonResponse(
         {
@@ -130,6 +200,7 @@ def search_api(request: HttpRequest) -> JsonResponse:
                     "url": request.build_absolute_uri(hit.paragraph.get_absolute_url()),
                     "path": hit.paragraph.get_absolute_url(),
                     "snippet": str(hit.snippet),
+                    "spans": [list(span) for span in hit.spans],
                     "score": hit.score,
                 }
                 for hit in outcome.hits

@@ -32,7 +32,7 @@ def churn(var_dir: str, worker: int, rounds: int) -> None:
     from django.db import transaction
 
     from resolutions.models import Paragraph, Resolution
-    from resolutions.search.indexing import schedule_reindex
+    from resolutions.search.service import schedule_reindex
 
     rng = random.Random(worker)
     mine: list[int] = []
@@ -63,8 +63,8 @@ def final_state(var_dir: str, queue) -> None:
     """After all writers: drain what is left, then report differences and what searches find."""
     setup_django(var_dir)
     from resolutions.models import IndexTask, Paragraph
-    from resolutions.search.indexing import compare_index, drain_index_tasks
-    from resolutions.search.results import search_paragraphs
+    from resolutions.search.service import compare_index, drain_index_tasks
+    from resolutions.search.service import search_paragraphs
 
     pending_before = IndexTask.objects.count()
     drain_index_tasks(block=True)

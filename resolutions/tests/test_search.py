@@ -7,7 +7,7 @@ from collections import Counter
 import pytest
 
 from resolutions.models import Paragraph
-from resolutions.search.results import Filters, search_paragraphs
+from resolutions.search.service import Filters, search_paragraphs
 from resolutions.tests.search_fixtures import DATA, SEED_TEXTS, ingest_file, search_index, search_index_dir  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -207,7 +207,7 @@ def seeded_markup():
     import datetime
 
     from resolutions.models import Resolution
-    from resolutions.search.indexing import schedule_reindex
+    from resolutions.search.service import schedule_reindex
 
     resolution = Resolution.objects.create(symbol="A/RES/99/1", language="zh", body="GA", session="99", number="1", title="<b>t</b>", adopted_on=datetime.date(2024, 1, 1))
     Paragraph.objects.create(resolution=resolution, kind="operative", position=1, number=1, eid="op1", text="决定<script>alert(1)</script>设立国家防范机制 onerror=x &lt;")
@@ -218,7 +218,7 @@ def seeded_markup():
 def test_check_command_reports_and_repairs_differences(seeded):
     from django.core.management import CommandError, call_command
 
-    from resolutions.search.indexing import compare_index
+    from resolutions.search.service import compare_index
 
     edited = Paragraph.objects.filter(text__contains="国家防范机制").first()
     Paragraph.objects.filter(pk=edited.pk).update(text="决定删除原有措辞。")  # bypasses the services: no index task
@@ -238,7 +238,7 @@ def test_check_command_reports_and_repairs_differences(seeded):
 def test_rebuild_command_indexes_every_paragraph(seeded):
     from django.core.management import call_command
 
-    from resolutions.search.indexing import compare_index
+    from resolutions.search.service import compare_index
 
     call_command("rebuild_search_index")
     assert not compare_index()[0]
@@ -246,7 +246,7 @@ def test_rebuild_command_indexes_every_paragraph(seeded):
 
 
 def test_a_rebuild_keeps_the_old_index_searchable_until_it_swaps_in_the_new_one(seeded):
-    from resolutions.search.indexing import compare_index, rebuild_index
+    from resolutions.search.service import compare_index, rebuild_index
 
     expected = len(brute_force("国家防范机制"))
     seen_during_rebuild: list[int] = []
@@ -257,7 +257,7 @@ def test_a_rebuild_keeps_the_old_index_searchable_until_it_swaps_in_the_new_one(
 
 
 def test_a_rebuild_that_fails_leaves_the_live_index_untouched(seeded, search_index):
-    from resolutions.search.indexing import rebuild_index
+    from resolutions.search.service import rebuild_index
 
     def fail(count: int) -> None:
         raise RuntimeError("writer killed")
@@ -302,7 +302,7 @@ def test_fast_posting_reader_agrees_with_whoosh_across_segments_and_deletions(se
     from haystack import connections
     from whoosh import query as wq
 
-    from resolutions.search.matching import prefix_docs, term_docs
+    from resolutions.search.whoosh_fast import FAST
 
     backend = connections["default"].get_backend()
     index = connections["default"].get_unified_index().get_index(Paragraph)
@@ -311,17 +311,18 @@ def test_fast_posting_reader_agrees_with_whoosh_across_segments_and_deletions(se
     paragraphs = Paragraph.objects.filter(resolution=replaced).select_related("resolution")
     backend.replace_documents(index, "resolution_id", [replaced.pk], paragraphs, merge=False)
     searcher = backend.searcher()
-    assert len(searcher.leaf_searchers()) > 1 and searcher.reader().has_deletions()
+    leaves = FAST.leaves(searcher)
+    assert len(leaves) > 1 and searcher.reader().has_deletions()
     for term in ("人权", "酷刑", "机制", "制"):
-        assert term_docs(searcher, "text", term) == set(searcher.docs_for_query(wq.Term("text", term)))
-    assert prefix_docs(searcher, "text", "刑") == set(searcher.docs_for_query(wq.Prefix("text", "刑")))
+        fast = {leaf.offset + d for leaf in leaves for d in FAST.postings(leaf, "text", term)}
+        assert fast == set(searcher.docs_for_query(wq.Term("text", term)))
+    fast = {leaf.offset + d for leaf in leaves for d in FAST.prefix_postings(leaf, "text", "刑")}
+    assert fast == set(searcher.docs_for_query(wq.Prefix("text", "刑")))
     assert all_eids("国家防范机制") == brute_force("国家防范机制")
 
 
 @pytest.mark.parametrize("query", ["残忍、不人道", "第1条", "A/HRC/44/37", "人权理事会第 5/1 号决议", '"Human Rights Council"', "禁止酷刑公约》第"])
 def test_text_of_several_runs_finds_what_the_pattern_finds_in_every_paragraph(seeded, query):
-    import re as re_
-
     from resolutions.search.analysis import fold, runs
     from resolutions.search.matching import run_pattern
 
@@ -330,7 +331,6 @@ def test_text_of_several_runs_finds_what_the_pattern_finds_in_every_paragraph(se
     expected = sorted(
         f"{p.resolution.symbol} {p.eid}" for p in Paragraph.objects.select_related("resolution") if pattern.search(fold(p.text))
     )
-    assert isinstance(pattern, re_.Pattern)
     assert all_eids(f'"{query.strip(chr(34))}"') == expected
 
 
@@ -366,7 +366,8 @@ def test_the_page_names_facet_values_for_readers_and_offers_the_results_as_csv(c
 def test_matches_kept_per_segment_follow_deletions_and_new_segments(seeded):
     """A segment's cached matches lose the documents deleted from it later; a new segment is matched anew.
 
-    Pages drawn from several segments come in one order: shortest first (relevance) or newest first (date).
+    Pages drawn from several segments come in one order: shortest first (relevance), newest first (date) or
+    resolution by resolution (document).
     """
     from haystack import connections
 
@@ -388,19 +389,23 @@ def test_matches_kept_per_segment_follow_deletions_and_new_segments(seeded):
     assert dict(outcome.facets["kind"]) == dict(kinds)
     operative = search_paragraphs("人权", filters=Filters(kind="operative"), per_page=100)
     assert sorted(h.paragraph.eid for h in operative.hits) == sorted(p.eid for p in kept.paragraphs.all() if "人权" in p.text and p.kind == "operative")
-    assert dict(operative.facets["kind"]) == {"operative": kinds["operative"]}
+    # Disjunctive: the kind facet ignores its own selection (how many preambular paragraphs one more click would add),
+    # the others count the selection (and lose the deleted documents too).
+    assert dict(operative.facets["kind"]) == dict(kinds)
+    assert sum(count for _, count in operative.facets["body"]) == kinds["operative"]
 
     # Indexed again into a segment of its own: found again, and pages merge both segments in one order.
     paragraphs = Paragraph.objects.filter(resolution=gone).select_related("resolution")
     backend.replace_documents(index, "resolution_id", [gone.pk], paragraphs, merge=False)
     assert len(backend.searcher().leaf_searchers()) > 1
     matching = [p for p in Paragraph.objects.select_related("resolution") if "人权" in p.text]
-    by_date = sorted(matching, key=lambda p: (-p.resolution.adopted_on.toordinal(), str(p.resolution_id), p.position))
+    by_date = sorted(matching, key=lambda p: (-p.resolution.adopted_on.toordinal(), p.resolution.symbol, p.resolution.language, p.position))
     by_length = sorted(
         matching,
-        key=lambda p: (len(fold(p.text).encode()), -p.resolution.adopted_on.toordinal(), str(p.resolution_id), p.position),
+        key=lambda p: (len(fold(p.text).encode()), -p.resolution.adopted_on.toordinal(), p.resolution.symbol, p.resolution.language, p.position),
     )
-    for sort, expected in (("date", by_date), ("relevance", by_length)):
+    by_document = sorted(matching, key=lambda p: (p.resolution.symbol, p.resolution.language, p.position))
+    for sort, expected in (("date", by_date), ("relevance", by_length), ("document", by_document)):
         pages = search_paragraphs("人权", sort=sort, per_page=6).num_pages
         found = [h.paragraph.pk for page in range(1, pages + 1) for h in search_paragraphs("人权", sort=sort, per_page=6, page=page).hits]
         assert found == [p.pk for p in expected], sort
@@ -413,7 +418,7 @@ def brute_force_in(resolution, needle: str) -> list[str]:
 def test_warming_up_reads_the_columns_and_lets_go_of_the_index_files(seeded):
     """gunicorn's master warms up before forking: nothing of the index may stay open for the workers to share."""
     from resolutions.search import matching
-    from resolutions.search.results import warm_up
+    from resolutions.search.service import warm_up
 
     assert warm_up() == Paragraph.objects.count()
     assert matching._TEXTS == {}
@@ -433,7 +438,7 @@ def test_a_search_can_be_narrowed_to_one_resolution(seeded, client):
 def test_grouped_results_show_the_first_paragraphs_of_each_resolution_and_link_to_all_of_them(seeded, client):
     from html import unescape
 
-    from resolutions.search.results import GROUP_HITS
+    from resolutions.search.service import GROUP_HITS
 
     outcome = search_paragraphs("人权", group=True)
     for group in outcome.groups:
@@ -460,3 +465,90 @@ def test_filters_in_force_are_listed_each_with_a_link_that_removes_it(seeded, cl
     assert parse_qs(unescape(chips["年份 Year 2010–"])[1:]) == {"q": ["人权"], "body": ["GA"], "kind": ["operative"]}
     # A new query keeps the filters: they ride along in the form.
     assert '<input type="hidden" name="year_from" value="2010">' in page
+
+
+def test_repeated_facet_parameters_select_either_value_on_the_page_the_api_and_the_csv(seeded, client):
+    from html import unescape
+    from urllib.parse import parse_qs
+
+    everything = brute_force("人权")
+    operative = [e for e in everything if " op" in e]
+    page = client.get("/search/", {"q": "人权", "body": ["GA", "HRC"], "kind": "operative"}).content.decode()
+    assert f"共 <strong>{len(operative)}</strong> 段" in page
+    chips = dict(re.findall(r'<li>([^<]+) <a href="([^"]+)" aria-label="取消筛选', page))
+    assert set(chips) == {"机构：大会 General Assembly", "机构：人权理事会 Human Rights Council", "段落：执行部分 operative"}
+    # Removing one body keeps the other.
+    assert parse_qs(unescape(chips["机构：大会 General Assembly"])[1:]) == {"q": ["人权"], "body": ["HRC"], "kind": ["operative"]}
+    assert page.count('<input type="hidden" name="body"') == 2
+    data = client.get("/api/search", {"q": "人权", "body": ["GA", "HRC"], "kind": "operative", "per_page": 100}).json()
+    assert data["count"] == len(operative)
+    assert sorted(f"{r['symbol']} {r['eid']}" for r in data["results"]) == operative
+    csv_rows = b"".join(client.get("/search.csv", {"q": "人权", "body": ["GA", "HRC"], "kind": "operative"}).streaming_content)
+    assert len(csv_rows.decode("utf-8-sig").strip().splitlines()) == 1 + len(operative)
+    # An unknown value is dropped on its own, the others kept.
+    assert client.get("/api/search", {"q": "人权", "body": ["GA", "XX"]}).json()["count"] == len([e for e in everything if e.startswith("A/RES/")])
+
+
+def test_each_facet_value_is_a_link_that_adds_it_or_removes_it(seeded, client):
+    from html import unescape
+    from urllib.parse import parse_qs
+
+    def links(page: str) -> dict[str, str]:
+        return {label: unescape(href) for href, label in re.findall(r'<li(?: class="selected")?><a href="([^"]+)">(?:<span aria-hidden="true">✓ </span>)?([^<]+)', page)}
+
+    first = client.get("/search/", {"q": "人权"}).content.decode()
+    add_ga = links(first)["大会 General Assembly"]
+    assert parse_qs(add_ga[1:]) == {"q": ["人权"], "body": ["GA"]}
+    chosen = client.get("/search/" + add_ga).content.decode()
+    assert '<li class="selected"><a href="' in chosen and "（已选，再点取消 selected, select again to remove）" in chosen
+    # Disjunctive counts: the HRC link still says how many it would add, and adds it beside GA.
+    hrc_count = len([e for e in brute_force("人权") if e.startswith("A/HRC/")])
+    assert f'人权理事会 Human Rights Council</a> <span class="count">{hrc_count}</span>' in chosen
+    assert parse_qs(links(chosen)["人权理事会 Human Rights Council"][1:]) == {"q": ["人权"], "body": ["GA", "HRC"]}
+    # The chosen value's link takes it away again.
+    assert parse_qs(links(chosen)["大会 General Assembly"][1:]) == {"q": ["人权"]}
+    # A year is one choice: another year replaces it, the same year removes it.
+    year = str(seeded[1].adopted_on.year)
+    by_year = client.get("/search/" + links(first)[year]).content.decode()
+    assert parse_qs(links(by_year)[year][1:]) == {"q": ["人权"]}
+
+
+def test_an_engine_that_cannot_answer_is_a_503_with_retry_after_never_an_empty_result(seeded, client, monkeypatch):
+    from resolutions.search.engine import SearchUnavailable
+    from resolutions.search.whoosh_engine import WhooshEngine
+
+    def down(self, request):
+        raise SearchUnavailable("node down")
+
+    monkeypatch.setattr(WhooshEngine, "search", down)
+    page = client.get("/search/", {"q": "人权"})
+    assert page.status_code == 503 and page["Retry-After"] == "10"
+    assert "搜索暂时无法使用" in page.content.decode() and "共 <strong>" not in page.content.decode()
+    api = client.get("/api/search", {"q": "人权"})
+    assert (api.status_code, api.json()["error"], api["Retry-After"]) == (503, "search_unavailable", "10")
+    csv = client.get("/search.csv", {"q": "人权"})
+    assert csv.status_code == 503 and csv["Retry-After"] == "10"
+    # Pages that do not search are unaffected.
+    assert client.get(seeded[0].get_absolute_url()).status_code == 200
+
+
+def test_a_prefix_finds_and_marks_every_word_it_starts(search_index, client):
+    from resolutions.search.snippets import highlight
+
+    ingest_file(DATA / "A_RES_78_220.txt")
+    torture = sorted(
+        f"{p.resolution.symbol} {p.eid}" for p in Paragraph.objects.select_related("resolution") if re.search(r"\btortur", p.text, re.IGNORECASE)
+    )
+    assert torture and all_eids("tortur*") == torture
+    data = client.get("/api/search", {"q": "tortur*", "per_page": 100}).json()
+    assert data["count"] == len(torture) and all("<mark>" in row["snippet"] for row in data["results"])
+    assert str(highlight("Torture, torturers and a tort", ["tort*"], "en")) == "<mark>Torture</mark>, <mark>torturers</mark> and a <mark>tort</mark>"
+    assert str(highlight("人权理事会和人权理念", ["人权理*"], "zh")) == "<mark>人权理</mark>事会和<mark>人权理</mark>念"
+
+
+def test_sort_by_document_reads_resolution_by_resolution(seeded, client):
+    outcome = search_paragraphs("人权", sort="document", per_page=100)
+    keys = [(h.resolution.symbol, h.paragraph.position) for h in outcome.hits]
+    assert keys == sorted(keys) and len({k[0] for k in keys}) == 2
+    page = client.get("/search/", {"q": "人权", "sort": "document"}).content.decode()
+    assert '<option value="document" selected>' in page

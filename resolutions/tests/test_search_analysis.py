@@ -1,11 +1,13 @@
 """The pure parts of search: folding, bigrams, query syntax, opening verbs, highlighting."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from resolutions.search.analysis import BigramTokenizer, fold, fold_with_offsets, opening_verb
 from resolutions.search.query import MAX_QUERY_LENGTH, Clause, parse_query, symbol_in
-from resolutions.search.results import highlight
+from resolutions.search.snippets import highlight
 
 
 def test_traditional_and_full_width_text_folds_to_simplified_half_width():
@@ -114,13 +116,13 @@ def test_snippets_of_long_english_paragraphs_do_not_depend_on_stems_past_the_sni
     from pathlib import Path
 
     from resolutions.parsing import parse_resolution
-    from resolutions.search import results
+    from resolutions.search import snippets
 
     source = (Path(__file__).parent / "data" / "A_RES_78_171.txt").read_text(encoding="utf-8")
     texts = [p.text for p in parse_resolution(source).paragraphs]
     fast = [str(highlight(text, words, "en")) for text in texts]
-    whole = results.match_spans
-    monkeypatch.setattr(results, "match_spans", lambda text, words, language, width=None: whole(text, words, language))
+    whole = snippets.match_spans
+    monkeypatch.setattr(snippets, "match_spans", lambda text, words, language, width=None: whole(text, words, language))
     assert fast == [str(highlight(text, words, "en")) for text in texts]
     assert sum("<mark>" in snippet for snippet in fast) >= 2
 
@@ -147,4 +149,63 @@ def test_text_of_several_runs_matches_where_its_terms_follow_each_other(query, t
     from resolutions.search.matching import run_pattern
 
     pattern = run_pattern(list(runs(fold(query))))
-    assert (pattern.search(fold(text)) is not None) is found
+    assert pattern.search(fold(text)) is found
+
+
+def _regular_expression_of(parts, prefix: bool):
+    """The regular expression run_pattern was before it checked runs (kept here as the oracle it must agree with)."""
+    import re
+
+    from resolutions.search.analysis import _CJK
+
+    between = f"(?:(?![{_CJK}]|[^\\W_{_CJK}]).)*"
+    pieces = []
+    for i, run in enumerate(parts):
+        if run.cjk:
+            before = f"(?<![{_CJK}])" if i > 0 else ""
+            after = f"(?![{_CJK}])" if i < len(parts) - 1 else ""
+        else:
+            before = f"(?<![^\\W_{_CJK}])"
+            after = "" if prefix and i == len(parts) - 1 else f"(?![^\\W_{_CJK}])"
+        pieces.append(before + re.escape(run.text) + after)
+    return re.compile(between.join(pieces), re.DOTALL)
+
+
+def test_checking_runs_agrees_with_the_regular_expression_it_replaced():
+    """Pieces of the real texts (Chinese, English, mixed, with digits and punctuation) against every paragraph."""
+    import random
+
+    from resolutions.parsing import parse_resolution
+    from resolutions.search.analysis import runs
+    from resolutions.search.matching import run_pattern
+
+    data = Path(__file__).parent / "data"
+    texts = [fold(p.text) for name in ("A_RES_67_161.txt", "A_RES_78_171.txt") for p in parse_resolution((data / name).read_text(encoding="utf-8")).paragraphs]
+    texts += [fold(t) for t in ("第1条和第 1 条", "残忍、不人道或有辱人格", "见a/hrc/44/37号文件", "a/hrc/44/370", "人权理事会第11条", "torture-related, tortured")]
+    rng = random.Random(11)
+    compared = 0
+    while compared < 120:
+        text = rng.choice(texts)
+        start = rng.randrange(len(text))
+        piece = text[start : start + rng.randint(2, 14)]
+        parts = list(runs(piece))
+        if len(parts) < 2:
+            continue
+        prefix = rng.random() < 0.3
+        expected = [bool(_regular_expression_of(parts, prefix).search(t)) for t in texts]
+        assert [run_pattern(parts, prefix=prefix).search(t) for t in texts] == expected, (piece, prefix)
+        compared += 1
+
+
+def test_repeated_filter_parameters_keep_each_known_value_once_in_order():
+    from django.http import QueryDict
+
+    from resolutions.search.engine import Filters
+    from resolutions.search.forms import SearchForm
+
+    params = QueryDict("q=人权&body=HRC&body=XX&body=GA&body=HRC&kind=operative&verb=决定&verb=%00&verb=请&year_from=x")
+    filters = SearchForm(params).search_arguments()["filters"]
+    assert filters == Filters(body=("HRC", "GA"), kind=("operative",), verb=("决定", "请"))
+    assert Filters(body="GA") == Filters(body=("GA",)) and Filters(body="").body == ()
+    assert Filters(year_from=2010, body=("GA",)).without("year") == Filters(body=("GA",))
+    assert Filters(session_to=50).range("session")[1] == 50 and Filters().range("year") is None

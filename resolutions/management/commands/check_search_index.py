@@ -1,7 +1,7 @@
 """Compare the search index with the database; with --repair, reindex what differs."""
 from django.core.management.base import BaseCommand, CommandError
 
-from resolutions.search.indexing import compare_index, repair_index
+from resolutions.search.service import compare_index, repair_index
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from resolutions.search.indexing import drain_index_tasks
+from resolutions.search.service import drain_index_tasks
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 """Rebuild the search index from the database in one writer (haystack's rebuild_index commits per batch)."""
 from django.core.management.base import BaseCommand
 
-from resolutions.search.indexing import rebuild_index
+from resolutions.search.service import rebuild_index
 
 
 class Command(BaseCommand):

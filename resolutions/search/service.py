@@ -1,0 +1,141 @@
+"""The search seam: what the pages, the API, the exports, gunicorn and the commands call, whichever engine answers.
+
+Nothing outside resolutions/search/ imports another search module (a test walks the imports). The engine the
+settings choose (resolutions.search.engine.get_engine: Whoosh by default, OpenSearch by SEARCH_ENGINE) finds the
+matching paragraphs, the exact total and the facet counts; this module reads the paragraphs from the database
+and computes their snippets and highlighted spans from the clean text, so results read the same whoever found them.
+Index changes reach the engine only through the IndexTask outbox and its single writer (indexing.py).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.utils.safestring import SafeString
+
+from ..models import Paragraph, Resolution
+from .engine import FACETS, GROUP_HITS, EngineHit, Filters, SearchRequest, SearchUnavailable, engine_name, get_engine
+from .forms import SearchForm
+from .indexing import IndexDifference, compare_index, drain_index_tasks, rebuild_index, repair_index, schedule_reindex
+from .query import MAX_QUERY_LENGTH, ParsedQuery, QueryError, parse_query, symbol_in
+from .snippets import SNIPPET_CHARS, match_spans, snippet
+
+__all__ = [
+    "FACETS", "GROUP_HITS", "MAX_PER_PAGE", "MAX_QUERY_LENGTH", "Filters", "Group", "Hit", "IndexDifference",
+    "QueryError", "SearchOutcome", "SearchUnavailable", "compare_index", "drain_index_tasks", "engine_name",
+    "rebuild_index", "repair_index", "schedule_reindex", "search_arguments", "search_paragraphs", "symbol_in",
+    "warm_up",
+]
+
+MAX_PER_PAGE = 100
+
+
+@dataclass
+class Hit:
+    paragraph: Paragraph
+    score: float | None
+    snippet: SafeString
+    spans: list[tuple[int, int]] = field(default_factory=list)  # where the query matched, in paragraph.text
+
+    @property
+    def resolution(self) -> Resolution:
+        return self.paragraph.resolution
+
+
+@dataclass
+class Group:
+    """One resolution and its first matching paragraphs (results grouped by resolution); `total` counts them all."""
+
+    resolution: Resolution
+    hits: list[Hit]
+    total: int = 0
+
+
+@dataclass
+class SearchOutcome:
+    query: ParsedQuery
+    total: int
+    page: int
+    per_page: int
+    hits: list[Hit] = field(default_factory=list)
+    groups: list[Group] = field(default_factory=list)
+    total_groups: int = 0
+    facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    grouped: bool = False
+
+    @property
+    def num_pages(self) -> int:
+        count = self.total_groups if self.grouped else self.total
+        return max(1, -(-count // self.per_page))
+
+
+def search_paragraphs(
+    q: str | ParsedQuery,
+    *,
+    filters: Filters = Filters(),
+    sort: str = "relevance",
+    page: int = 1,
+    per_page: int = 20,
+    group: bool = False,
+    facets: bool = True,
+) -> SearchOutcome:
+    """Paragraphs matching `q` under `filters`; `page` is clamped to the pages that exist.
+
+    Raises QueryError for a query the archive refuses (a prefix too short), SearchUnavailable when the engine
+    cannot answer. Relevance: among paragraphs that all contain the query, the shorter one first (ties: newest).
+    """
+    parsed = q if isinstance(q, ParsedQuery) else parse_query(q)
+    per_page = max(1, min(per_page, MAX_PER_PAGE))
+    outcome = SearchOutcome(parsed, 0, 1, per_page, grouped=group)
+    if not parsed.has_positive:
+        return outcome
+    engine = get_engine()
+    request = SearchRequest(
+        query=parsed,
+        filters=filters,
+        sort=sort if sort in ("relevance", "date", "document") else "relevance",
+        offset=(max(page, 1) - 1) * per_page,
+        limit=per_page,
+        facets=FACETS if facets else (),
+        group_by_resolution=group,
+    )
+    result = engine.search(request)
+    outcome.total, outcome.total_groups = result.total, result.total_groups
+    outcome.facets = result.facets if facets else {}
+    outcome.page = min(max(page, 1), outcome.num_pages)
+    if outcome.page != max(page, 1):  # past the last page: show the last one
+        result = engine.search(SearchRequest(**{**request.__dict__, "offset": (outcome.page - 1) * per_page}))
+    words = parsed.words
+    if group:
+        wanted = [hit for g in result.groups for hit in g.hits]
+        paragraphs = _paragraphs(wanted)
+        for engine_group in result.groups:
+            hits = [_hit(paragraphs, hit, words) for hit in engine_group.hits if hit.paragraph_id in paragraphs]
+            if hits:
+                outcome.groups.append(Group(hits[0].paragraph.resolution, hits, engine_group.total))
+    else:
+        paragraphs = _paragraphs(result.hits)
+        # A paragraph deleted since the engine answered is left out: the outbox is dropping it from the index.
+        outcome.hits = [_hit(paragraphs, hit, words) for hit in result.hits if hit.paragraph_id in paragraphs]
+    return outcome
+
+
+def _paragraphs(hits) -> dict[int, Paragraph]:
+    return Paragraph.objects.select_related("resolution").in_bulk([hit.paragraph_id for hit in hits])
+
+
+def _hit(paragraphs: dict[int, Paragraph], hit: EngineHit, words: list[str]) -> Hit:
+    paragraph = paragraphs[hit.paragraph_id]
+    spans = match_spans(paragraph.text, words, paragraph.resolution.language, width=SNIPPET_CHARS)
+    return Hit(paragraph, hit.score, snippet(paragraph.text, spans), spans)
+
+
+def search_arguments(params) -> dict:
+    """The search page's, the API's and the CSV export's parameters (a QueryDict) as search_paragraphs arguments."""
+    return SearchForm(params).search_arguments()
+
+
+def warm_up() -> int:
+    """Read what the engine keeps in memory before gunicorn forks its workers; returns the documents indexed."""
+    engine = get_engine()
+    warm = getattr(engine, "warm_up", None)
+    return warm() if warm is not None else 0
