@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from .document import Body, ParsedReference
 from .languages import rules_for
-from .symbols import document_symbols, resolution_symbol
+from .symbols import ascii_forms, document_symbols, resolution_symbol
 
 __all__ = ["find_references", "resolution_symbol"]
 
 
 def find_references(text: str, *, document_body: Body, language: str) -> tuple[ParsedReference, ...]:
-    """Every citation in `text`, in order, with offsets into `text`."""
+    """Every citation in `text`, in order, with offsets into `text`; full-width digits and slashes are read as
+    their ASCII forms (第６７／１６１号决议 cites A/RES/67/161)."""
+    text = ascii_forms(text)
     found = [
         ParsedReference(symbol=symbol, start=start, end=end, is_resolution="/RES/" in symbol)
         for symbol, start, end in document_symbols(text)

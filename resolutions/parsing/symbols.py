@@ -8,14 +8,15 @@ from bisect import bisect_right
 from .document import Body
 
 # A UN document symbol: A/HRC/44/37, E/CN.4/2005/102/Add.1, A/67/279, A/67/457/Add.1, A/RES/67/161,
-# A/37/351/Add.1/Corr.1, A/HRC/RES/45/32, S/RES/2250 (2015) (the year is not part of the symbol).
+# A/37/351/Add.1/Corr.1, A/HRC/RES/45/32, S/RES/2250 (2015) (the year is not part of the symbol),
+# 另见A/HRC/44/37 (glued to the Chinese word before it: only a Latin letter, digit or slash there is refused).
 DOCUMENT_SYMBOL_RE = re.compile(
     r"""
-    (?<![\w/])
+    (?<![A-Za-z0-9_/])
     (?P<symbol>[AES]/(?:(?:[A-Z][A-Za-z]*(?:\.\d+)?|S-\d+|ES-\d+)/)*
         \d{1,4}(?:/\d{1,4})?
         (?:/(?:Add|Corr|Rev|Amend)\.\d+)*)
-    (?![\w/])
+    (?![A-Za-z0-9_/])
     """,
     re.VERBOSE,
 )
@@ -27,6 +28,19 @@ FIRST_NUMBERED_GA_SESSION = 31
 FIRST_GA_YEAR = 1945
 # How far back the words naming a citation's body are looked for (a clause is shorter).
 CLAUSE_REACH = 400
+
+
+# Full-width digits, Latin letters, slash and full stop (第６７／１６１号决议, Ａ／ＨＲＣ／４４／３７), one for one with
+# their ASCII forms: citations are looked for in the text so read, and their offsets stay those of the text.
+FULL_WIDTH_TO_ASCII = str.maketrans(
+    {chr(wide): chr(wide - 0xFEE0) for wide in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]}
+    | {"／": "/", "．": "."}
+)
+
+
+def ascii_forms(text: str) -> str:
+    """`text` with full-width digits, letters, slashes and full stops as ASCII; as long as `text`."""
+    return text.translate(FULL_WIDTH_TO_ASCII)
 
 
 def resolution_symbol(body: Body, session: str, number: str) -> str:

@@ -237,6 +237,26 @@ def test_chinese_references_and_document_symbols():
     ]
 
 
+
+def test_class7_full_width_digits_and_slashes_cite_the_resolution_at_the_printed_offsets():
+    # 67/161 op31 and 45/32 pp4 as some Chinese files print them: full-width digits and slash.
+    text = ("吁请联合国人权事务高级专员依照大会 1993 年 12 月 20 日第４８／１４１号决议规定的任务授权，"
+            "并铭记理事会 2007 年 6 月 18 日第５／１号和第５／２号决议以及 2011 年 3 月 25 日第１６／２１号决议")
+    refs = find_references(text, document_body=Body.HUMAN_RIGHTS_COUNCIL, language="zh")
+    assert [(r.symbol, text[r.start:r.end]) for r in refs] == [
+        ("A/RES/48/141", "第４８／１４１号决议"),
+        ("A/HRC/RES/5/1", "第５／１号"),
+        ("A/HRC/RES/5/2", "第５／２号决议"),
+        ("A/HRC/RES/16/21", "第１６／２１号决议"),
+    ]
+
+
+def test_class7_a_symbol_glued_to_the_chinese_word_before_it_is_found():
+    refs = find_references("另见A/HRC/44/37。", document_body=Body.HUMAN_RIGHTS_COUNCIL, language="zh")
+    assert [(r.symbol, r.start, r.end) for r in refs] == [("A/HRC/44/37", 2, 13)]
+    # a Latin letter or digit glued before it still makes it no symbol
+    assert find_references("xA/HRC/44/37", document_body=Body.HUMAN_RIGHTS_COUNCIL, language="en") == ()
+
 # -- English -------------------------------------------------------------------------------------
 
 ENGLISH = ["A_RES_78_171.txt", "A_RES_78_220.txt", "A_RES_79_155.txt", "A_RES_79_157.txt", "A_RES_79_160.txt",
