@@ -7,7 +7,7 @@ or a line repeated near two anchors) are furniture too.
 from __future__ import annotations
 
 import re
-from bisect import insort
+from bisect import bisect_right, insort
 from dataclasses import dataclass
 
 from .. import text as t
@@ -15,6 +15,9 @@ from .blocks import Blocks
 
 # A page number with the job number beside it, either order: "2/6 23-26006", "23-26006 3/6".
 PAGE_AND_JOB_RE = re.compile(r"(?:(?P<a>\d{1,3}/\d{1,3})\s+\d{2}-\d{5}|\d{2}-\d{5}\s+(?P<b>\d{1,3}/\d{1,3}))")
+# A Geneva job number, printed at the top of a page beside the symbol or the page number, either order:
+# "GE.20-13056(C)", "2 GE.20-13056(C)", "GE.24-24147(E) A/RES/79/155".
+GENEVA_JOB_RE = re.compile(r"GE\.\d{2}-\d{5}(?:\s*\([A-Z]\))?")
 # A resolution symbol alone, of any resolution: a running header.
 SYMBOL_ALONE_RE = re.compile(r"[AES]/(?:[A-Z][\w.]*/)*RES/\d+/\d+")
 # How many lines on either side of an anchor the running title may take, and how near two repeats must be.
@@ -54,6 +57,8 @@ class _Reader:
         self.symbol = blocks.symbol
         self.title = blocks.title
         self.page_total = page_total(self.lines[i] for i in scope)
+        self.page_starts = blocks.decoded.page_starts
+        self.geneva_anchors = sum(1 for i in scope if GENEVA_JOB_RE.search(self.lines[i]))
 
     def is_anchor(self, line: str) -> bool:
         """A header or footer line: the symbol, a page number, a job number, a barcode."""
@@ -69,9 +74,25 @@ class _Reader:
             return int(page["page"]) <= int(page["pages"]) == total
         if PAGE_AND_JOB_RE.fullmatch(s):
             return True
+        if GENEVA_JOB_RE.search(s):
+            rest = GENEVA_JOB_RE.sub(" ", s).split()
+            return all(word.isdigit() and len(word) <= 3 or self.is_symbol(word) for word in rest)
         if self.symbol and (s == self.symbol or s.startswith(self.symbol + " ") or s.endswith(" " + self.symbol)):
             return True
         return bool(SYMBOL_ALONE_RE.fullmatch(s))
+
+    def is_symbol(self, word: str) -> bool:
+        return word == self.symbol or bool(SYMBOL_ALONE_RE.fullmatch(word))
+
+    def is_geneva_page_number(self, line: str, at: int, anchor: str) -> bool:
+        """A page number alone on line `at`, beside a Geneva job number (`anchor`'s line): the number of the page
+        it is on (told by the form feeds), or without form feeds one of the pages the job numbers count."""
+        s = line.strip()
+        if not (s.isdigit() and len(s) <= 3 and GENEVA_JOB_RE.search(anchor)):
+            return False
+        if self.page_starts:
+            return int(s) == bisect_right(self.page_starts, at) + 1
+        return 1 <= int(s) <= self.geneva_anchors + 1
 
     def is_title_like(self, line: str, running: set[str]) -> bool:
         s = t.squeeze_spaces(line)
@@ -106,7 +127,8 @@ def find_furniture(blocks: Blocks) -> Furniture:
                 if not line.strip() or scope[j] in dropped:
                     j += step
                     continue
-                if reader.is_anchor(line) or reader.is_title_like(line, running):
+                if (reader.is_anchor(line) or reader.is_title_like(line, running)
+                        or reader.is_geneva_page_number(line, scope[j], lines[a])):
                     dropped.add(scope[j])
                     seen += 1
                     j += step
