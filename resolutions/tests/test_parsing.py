@@ -257,6 +257,37 @@ def test_class7_a_symbol_glued_to_the_chinese_word_before_it_is_found():
     # a Latin letter or digit glued before it still makes it no symbol
     assert find_references("xA/HRC/44/37", document_body=Body.HUMAN_RIGHTS_COUNCIL, language="en") == ()
 
+
+def test_class4_a_chinese_sentence_going_on_over_a_page_after_a_semicolon_stays_one_paragraph():
+    # 45/32 pp6 laid out with blank lines between paragraphs and no indents, the page ending after "……第 70/1号决议；"
+    # and the next one starting "回顾……", a word that opens paragraphs elsewhere.
+    header = ("人权理事会\n第四十五届会议\n2020 年 9 月 14 日至 10 月 7 日\n议程项目 10\n技术援助和能力建设\n"
+              "人权理事会 2020 年 10 月 7 日通过的决议\n\n45/32. 加强人权领域的技术合作和能力建设\n\n人权理事会，\n\n")
+    text = (header
+            + "回顾人权理事会关于加强人权领域的技术合作和能力建设、关于受教育权和关于实现每个女童平\n"
+            + "等享有受教育权的所有相关决议，\n\n"
+            + "重申大会 2015 年 9 月 27 日题为“变革我们的世界：2030 年可持续发展议程”的第 70/1号决议；\n\n1/4\n\f"
+            + "回顾各项可持续发展目标，特别是关于确保包容和公平的优质教育，让全民终身享有学习机会的\n"
+            + "目标 4 及其各项相互联系的具体目标，以及其他与教育相关的可持续发展目标和具体目标，\n\n"
+            + "强调在推动实现受教育权方面，必须开展国际合作(包括交流良好做法)，并开展技术合作、从事能\n"
+            + "力建设、提供财政援助和以双方议定的条件进行技术转让，包括通过以讲策略和经调整的方式使\n"
+            + "用信息和通信技术来推动实现受教育权；\n\n"
+            + "认识到冠状病毒病(COVID-19)大流行对享有受教育权的影响，以及学生，特别是女生和处境最脆弱\n"
+            + "最不利的人所经历的教育中断，这可能加剧教育中的排斥和不平等，\n\n"
+            + "1. 决定根据其工作方案继续审议这一问题。\n")
+    parsed = parse_resolution(text)
+    assert [p.text for p in parsed.paragraphs_of(Kind.PREAMBULAR)] == [
+        "回顾人权理事会关于加强人权领域的技术合作和能力建设、关于受教育权和关于实现每个女童平等享有受教育权的所有相关决议，",
+        "重申大会 2015 年 9 月 27 日题为“变革我们的世界：2030 年可持续发展议程”的第 70/1号决议；"
+        "回顾各项可持续发展目标，特别是关于确保包容和公平的优质教育，让全民终身享有学习机会的目标 4 及其各项相互联系的"
+        "具体目标，以及其他与教育相关的可持续发展目标和具体目标，",
+        # a paragraph ending in "；" in the page, before a blank line, is still a paragraph of its own
+        "强调在推动实现受教育权方面，必须开展国际合作(包括交流良好做法)，并开展技术合作、从事能力建设、提供财政援助和以双方"
+        "议定的条件进行技术转让，包括通过以讲策略和经调整的方式使用信息和通信技术来推动实现受教育权；",
+        "认识到冠状病毒病(COVID-19)大流行对享有受教育权的影响，以及学生，特别是女生和处境最脆弱最不利的人所经历的教育中断，"
+        "这可能加剧教育中的排斥和不平等，",
+    ]
+
 # -- English -------------------------------------------------------------------------------------
 
 ENGLISH = ["A_RES_78_171.txt", "A_RES_78_220.txt", "A_RES_79_155.txt", "A_RES_79_157.txt", "A_RES_79_160.txt",

@@ -70,6 +70,9 @@ class LanguageRules:
     number_line_re = NUMBER_LINE_RE
     footnote_start_re = FOOTNOTE_START_RE
     clause_end = ",;:.，；：。"  # what a line ends with when its clause is complete
+    # What a preambular paragraph's last line at a page's foot ends with when the sentence goes on over the page
+    # (a paragraph itself ends otherwise): then the next page's first line carries it on, whatever it starts with.
+    continues_over_page_after = ""
     blank_line_after_every_line = False  # its extractions put a blank line after each line (indentation says more)
     sentence_end = "."  # what ends the last sentence of a paragraph
     footnotes_end_with = ""  # a footnote is over when its text ends with one of these ("。"); "" never

@@ -154,7 +154,8 @@ class _Cutter:
                 text = text[item.end() :]
             elif next_operative == 1 and stripped and (
                 current is None
-                or (line.block_start and previous_ends and (not line.after_break or rules.opens_preambular(stripped)))
+                or (line.block_start and previous_ends and (not line.after_break or (
+                    rules.opens_preambular(stripped) and not current.ends(rules.continues_over_page_after))))
                 or (previous_ends and current.ends(",;") and rules.opens_preambular_unbroken(stripped))
             ):
                 preambular += 1
