@@ -55,6 +55,11 @@ AGENDA_RE = re.compile(r"^\s*Agenda items?\s+(?P<item>[\d\s(),a-z]+?)\s*$")
 # "[on the report of the Third Committee (A/78/472, para. 29)]".
 COMMITTEE_REPORT_RE = re.compile(r"report of the [\w\s]+?Committee\s*[(（](?P<report>A/[\w./]+?)(?:,\s*para[^)]*)?[)）]")
 FURNITURE_WORDS_RE = re.compile(r"Please recycle")
+# A marker glued to a word on each side ("persons with albinism11and 24/33", "Sustainable Development18will"):
+# a word of two letters or more before it (a comma or closing bracket may follow the word), a lower-case word
+# of two letters or more after it that is no ordinal suffix (5th, 21st).
+GLUED_BETWEEN_WORDS_BEFORE_RE = re.compile(r"[A-Za-z][a-z][,;:)”’]?$")
+GLUED_BETWEEN_WORDS_AFTER_RE = re.compile(r"(?!(?:st|nd|rd|th)\b)[a-z]{2,}")
 
 # How a preambular paragraph opens: a participle or an adjective in italics, maybe after an adverb:
 # "Recalling", "Re-emphasizing", "Concerned", "Mindful", "Deeply concerned", "Strongly condemning".
@@ -187,6 +192,8 @@ class English(LanguageRules):
         """Glued to a word or punctuation ("albinism16", "Rights,1", "2021)15") or after a space following a word
         ("Development 8 and"), but not a number the words before it call for, nor the day of a date."""
         prev = before[-1:]
+        if GLUED_BETWEEN_WORDS_BEFORE_RE.search(before) and GLUED_BETWEEN_WORDS_AFTER_RE.match(after):
+            return True  # glued on both sides, as some extractions give a superscript: "albinism11and", "Women6and"
         if followed_by_word(prev, after):
             return False
         if DAY_OF_MONTH_RE.match(after):

@@ -22,13 +22,18 @@ CONTEXT = 120
 # More lines than any printed page holds: how far below a line a stricter marker is looked for.
 PAGE_LINES = 120
 BLANK_TO_END_RE = re.compile(r"\s*$")
+LATIN_LETTER_RE = re.compile(r"[A-Za-z]")
+LATIN_OR_DIGIT_RE = re.compile(r"[A-Za-z0-9]")
+# A year and a comma just before a number, and a resolution's session/number glued after it: "2015,1337/5".
+YEAR_COMMA_RE = re.compile(r"(?<!\d)\d{4},$")
+SESSION_NUMBER_AFTER_RE = re.compile(r"\d{1,3}/\d{1,4}(?!\d)")
 
 
 @lru_cache(maxsize=1024)
 def number_pattern(n: int) -> re.Pattern:
     """Footnote number `n` standing alone, or glued after other digits (77/2285)."""
     digits = re.escape(str(n))
-    return re.compile(rf"(?<!\d){digits}(?!\d)|\d+{digits}(?!\d)")
+    return re.compile(rf"(?<!\d){digits}(?!\d)|\d+{digits}(?!\d)|(?<=\d{{4}},){digits}(?=\d{{1,3}}/\d)")
 
 
 def around(text: str, start: int, end: int) -> tuple[str, str]:
@@ -97,8 +102,11 @@ class MarkerFinder:
                 start -= 1
             elif text[start - 1 : start] == " ":
                 start -= 1
-            elif text[start - 1 : start] in ",;:)" and text[start : start + 1].isalpha() and not t.is_cjk(text[start]):
-                text = text[:start] + " " + text[start:]  # "Agreement,38and" -> "Agreement, and"; not "原则》)6是"
+            elif (text[start - 1 : start] in ",;:)" or LATIN_OR_DIGIT_RE.match(text[start - 1 : start])) and (
+                    LATIN_OR_DIGIT_RE.match(text[start : start + 1])):
+                # "Agreement,38and" -> "Agreement, and"; "albinism11and" -> "albinism and"; "201814and" -> "2018 and";
+                # "2015,1337/5" -> "2015, 37/5"; not "原则》)6是"
+                text = text[:start] + " " + text[start:]
             found.append((start, n))
             position = start
             self.due += 1
@@ -123,6 +131,8 @@ class MarkerFinder:
                 if span:
                     return span
                 continue
+            if YEAR_COMMA_RE.search(text, 0, start) and SESSION_NUMBER_AFTER_RE.match(text, end):
+                return start, end  # "of 26 March 2015,1337/5 of": the marker glued to the next resolution cited
             if self.rules.is_marker(*around(text, start, end)) and not self._number_goes_on_below(text, end, line):
                 return start, end
         if raw is None or not candidates:
@@ -181,9 +191,12 @@ def glued_to_number(text: str, start: int, end: int, digits: str, *, loose: bool
     head = token[: -len(digits)]
     before = text[max(0, start - 12) : start]
     after = text[end : end + 1]
-    if after and after not in " ,;:.)\n":
+    word_after = bool(LATIN_LETTER_RE.match(after)) and after.islower()
+    if after and after not in " ,;:.)\n" and not word_after:
         return None
     if re.search(r"\d/$", before):  # session/number + marker: 77/2285
+        if word_after:
+            return None
         number = int(token)
         if number > 400 and len(head) >= 1 and int(head) <= 400:
             return end - len(digits), end
@@ -191,5 +204,5 @@ def glued_to_number(text: str, start: int, end: int, digits: str, *, loose: bool
             return end - len(digits), end
         return None
     if len(head) == 4 and head[:2] in ("19", "20") and not re.search(r"[\d/.-]$", before):
-        return end - len(digits), end  # a year + marker: 201814
+        return end - len(digits), end  # a year + marker: 201814, "201814and"
     return None
