@@ -73,6 +73,9 @@ class LanguageRules:
     # What a preambular paragraph's last line at a page's foot ends with when the sentence goes on over the page
     # (a paragraph itself ends otherwise): then the next page's first line carries it on, whatever it starts with.
     continues_over_page_after = ""
+    # A cited title as the language quotes it (《罗马规约》): a footnote marker glued after the same title again
+    # cites the same footnote again (stage paragraphs, markers). None: the language has no such quotes.
+    quoted_title_re: re.Pattern | None = None
     blank_line_after_every_line = False  # its extractions put a blank line after each line (indentation says more)
     sentence_end = "."  # what ends the last sentence of a paragraph
     footnotes_end_with = ""  # a footnote is over when its text ends with one of these ("。"); "" never

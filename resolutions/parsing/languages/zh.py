@@ -127,6 +127,7 @@ class Chinese(LanguageRules):
     # A Chinese preambular paragraph ends with "，" (the last one too): "；" or "：" at a page's foot is a clause
     # of a sentence going on over the page (45/32 pp6 "……第 70/1号决议；" then "回顾各项可持续发展目标……").
     continues_over_page_after = "；："
+    quoted_title_re = re.compile(r"《[^《》\n]{1,80}》[)）]?")
     sentence_end = ".。"
     footnotes_end_with = "。"
 

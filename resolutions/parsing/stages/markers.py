@@ -24,6 +24,8 @@ PAGE_LINES = 120
 BLANK_TO_END_RE = re.compile(r"\s*$")
 LATIN_LETTER_RE = re.compile(r"[A-Za-z]")
 LATIN_OR_DIGIT_RE = re.compile(r"[A-Za-z0-9]")
+# A number glued after a closing title quote (》 or 》)): where a footnote cited again is marked.
+REPEATED_MARKER_RE = re.compile(r"》[)）]?(?P<n>\d{1,3})(?!\d)")
 # A year and a comma just before a number, and a resolution's session/number glued after it: "2015,1337/5".
 YEAR_COMMA_RE = re.compile(r"(?<!\d)\d{4},$")
 SESSION_NUMBER_AFTER_RE = re.compile(r"\d{1,3}/\d{1,4}(?!\d)")
@@ -64,6 +66,9 @@ class MarkerFinder:
         self.defined = {note.number: note.line for note in footnotes.notes}
         self.last_defined = max(self.defined, default=0)
         self.due = 1
+        # The title quoted just before each footnote's first marker (《罗马规约》 -> 3): glued after the same
+        # title again, that number is the same footnote cited again ("根据《罗马规约》3作了").
+        self.titled: dict[str, int] = {}
 
     def take(self, text: str, index: int, *, same_page_only: bool = False) -> tuple[str, list[tuple[int, int]]]:
         """Line `index`'s `text` without its footnote markers, and (position, number) of each. `same_page_only`:
@@ -77,6 +82,7 @@ class MarkerFinder:
             if n in self.defined and n <= self.due:
                 if n == self.due:
                     self.due += 1
+                    self._remember_title(self._previous_line(index), n)
                 return "", [(0, n)]
             return text, []
         position = 0
@@ -108,9 +114,45 @@ class MarkerFinder:
                 # "2015,1337/5" -> "2015, 37/5"; not "原则》)6是"
                 text = text[:start] + " " + text[start:]
             found.append((start, n))
+            self._remember_title(text[:start], n)
             position = start
             self.due += 1
+        if self.titled and self.rules.quoted_title_re is not None:
+            text, found = self._take_repeats(text, found)
         return text, found
+
+    def _remember_title(self, before: str, n: int) -> None:
+        if self.rules.quoted_title_re is None:
+            return
+        title = self._title_ending(before.rstrip())
+        if title:
+            self.titled.setdefault(title, n)
+
+    def _title_ending(self, before: str) -> str:
+        """The quoted title `before` ends with ("《罗马规约》"), "" when it ends otherwise."""
+        start = before.rfind("《", max(0, len(before) - CONTEXT))
+        match = self.rules.quoted_title_re.fullmatch(before, start) if start >= 0 else None
+        return match.group().rstrip(")）") if match else ""
+
+    def _take_repeats(self, text: str, found: list[tuple[int, int]]) -> tuple[str, list[tuple[int, int]]]:
+        """Markers of footnotes already cited, glued after the title their first marker followed."""
+        for match in reversed(list(REPEATED_MARKER_RE.finditer(text))):
+            start, end = match.span("n")
+            n = int(match["n"])
+            if n >= self.due or self.titled.get(self._title_ending(text[:start])) != n:
+                continue
+            if not self.rules.is_marker(*around(text, start, end)):
+                continue
+            text = text[:start] + text[end:]
+            found = [(s - (end - start) if s > start else s, m) for s, m in found] + [(start, n)]
+        return text, sorted(found)
+
+    def _previous_line(self, index: int) -> str:
+        """The running-text line before line `index`, "" when there is none near."""
+        for j in range(index - 1, max(-1, index - 6), -1):
+            if j not in self.skipped and self.lines[j].strip():
+                return t.squeeze_spaces(self.lines[j])
+        return ""
 
     def on_same_page(self, index: int, footnote_line: int) -> bool:
         """No page ends between line `index` and the line defining the footnote: a marker and its footnote
