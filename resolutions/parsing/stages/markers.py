@@ -22,6 +22,8 @@ CONTEXT = 120
 # More lines than any printed page holds: how far below a line a stricter marker is looked for.
 PAGE_LINES = 120
 BLANK_TO_END_RE = re.compile(r"\s*$")
+# A short word ending a line after a number ("aged 15 to"): the next line may carry the number on.
+SHORT_TAIL_RE = re.compile(r"\s+[a-z–-]{1,3}\s*")
 LATIN_LETTER_RE = re.compile(r"[A-Za-z]")
 LATIN_OR_DIGIT_RE = re.compile(r"[A-Za-z0-9]")
 # A number glued after a closing title quote (》 or 》)): where a footnote cited again is marked.
@@ -211,10 +213,14 @@ class MarkerFinder:
         return next((self.lines[j] for j in range(line + 1, stop) if j not in self.skipped and self.lines[j].strip()), "")
 
     def _number_goes_on_below(self, text: str, end: int, line: int) -> bool:
-        """A number ending line `line` that the next line carries on ("girls aged 15" then "to 19")."""
-        if not line or not BLANK_TO_END_RE.match(text, end):
+        """A number at the end of line `line`, or before a short word ending it, that the next line carries on
+        ("girls aged 15" then "to 19"; "girls aged 15 to" then "19 in")."""
+        if not line:
             return False
-        return self.rules.number_goes_on(self._next_line(line))
+        if BLANK_TO_END_RE.match(text, end):
+            return self.rules.number_goes_on(self._next_line(line))
+        tail = SHORT_TAIL_RE.fullmatch(text, end)
+        return bool(tail) and self.rules.number_goes_on(tail.group().strip() + " " + self._next_line(line).strip())
 
     def _strict_below(self, n: int, line: int) -> bool:
         """Whether the strict rules find footnote `n`'s marker on a running-text line after `line` and before
