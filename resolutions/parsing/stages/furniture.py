@@ -24,6 +24,7 @@ SYMBOL_ALONE_RE = re.compile(r"[AES]/(?:[A-Z][\w.]*/)*RES/\d+/\d+")
 RUNNING_REACH = 5
 # A repeated line shorter than this is no running title ("1.", "(a)").
 RUNNING_MIN = 4
+CLAUSE_ENDS = ".,;:。，；："
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,9 @@ def find_furniture(blocks: Blocks) -> Furniture:
         s = t.squeeze_spaces(lines[j])
         if s:
             near[s] = near.get(s, 0) + 1
-    running = {s for s, count in near.items() if count >= 2 and len(s) >= RUNNING_MIN}
+    # A running title ends without punctuation: a repeated line ending a sentence or clause near two page ends is
+    # text (79/155's "resolution 1, annex II." closes two footnotes printed at page feet).
+    running = {s for s, count in near.items() if count >= 2 and len(s) >= RUNNING_MIN and s[-1] not in CLAUSE_ENDS}
     dropped: set[int] = set(anchors)
     for a in ticking(anchors):
         k = position[a]
