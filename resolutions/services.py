@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from . import alignment
 from .models import Footnote, Language, Paragraph, Reference, Resolution, Revision, SourceFile, Work
-from .parsing import ParsedReference, ParsedResolution, ParseError, parse_resolution
+from .parsing import Deadline, ParsedReference, ParsedResolution, ParseError, parse_resolution
 from .parsing.document import element_id
 from .parsing.sources import read_source
 from .search.service import schedule_reindex
@@ -46,9 +46,11 @@ def sha256_of(data: bytes) -> str:
 
 
 def parse_source(*, source: bytes, filename: str) -> ParsedResolution:
-    """Turn an uploaded file into a parsed resolution without writing anything; raises ParseError."""
+    """Turn an uploaded file into a parsed resolution without writing anything; raises ParseError (ParseTimeout
+    when reading and parsing together take longer than settings.PDF_TIME_LIMIT_SECONDS)."""
+    deadline = Deadline.after(settings.PDF_TIME_LIMIT_SECONDS)
     text = read_source(source, filename, time_limit=settings.PDF_TIME_LIMIT_SECONDS)
-    return parse_resolution(text, source_name=PurePath(filename).name)
+    return parse_resolution(text, source_name=PurePath(filename).name, deadline=deadline)
 
 
 def ingest_resolution(
