@@ -14,9 +14,35 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from . import alignment
-from .models import Footnote, Language, Paragraph, Reference, Resolution, Revision, SourceFile, Work
-from .parsing import Deadline, ParsedReference, ParsedResolution, ParseError, parse_resolution
+from .models import (
+    ArticleCitation,
+    Division,
+    Footnote,
+    FormerEid,
+    Language,
+    Paragraph,
+    Reference,
+    Resolution,
+    Revision,
+    SourceFile,
+    Work,
+)
+from .parsing import (
+    Deadline,
+    DivisionKind,
+    FootnoteMarker,
+    Kind,
+    ParsedDivision,
+    ParsedFootnote,
+    ParsedParagraph,
+    ParsedReference,
+    ParsedResolution,
+    ParseError,
+    parse_resolution,
+)
+from .parsing.article_citations import cite_articles, instruments
 from .parsing.document import element_id
+from .parsing.instruments import former_addresses
 from .parsing.sources import read_source
 from .search.service import schedule_reindex
 from .series import refresh_series
@@ -98,6 +124,7 @@ def _store(parsed: ParsedResolution, *, source: bytes, filename: str, checksum: 
     resolution.save()
     _replace_text(resolution, parsed)
     link_references(resolution)
+    link_article_citations(resolution)
     _keep_source(resolution, source=source, filename=filename, checksum=checksum, user=user)
     align_versions(resolution.work)
     schedule_reindex(resolution.pk)
@@ -129,6 +156,8 @@ def _replace_text(resolution: Resolution, parsed: ParsedResolution) -> None:
 
     existing = {p.eid: p for p in resolution.paragraphs.all()}
     wanted = {p.eid for p in parsed.paragraphs}
+    leaving = [(p.eid, p.text) for p in existing.values() if p.eid not in wanted]
+    divisions = _store_divisions(resolution, parsed)
     resolution.paragraphs.exclude(eid__in=wanted).delete()
     # Move kept paragraphs out of the way so new positions never collide with old ones.
     resolution.paragraphs.update(position=F("position") + 1_000_000)
@@ -141,8 +170,11 @@ def _replace_text(resolution: Resolution, parsed: ParsedResolution) -> None:
         paragraph.number = parsed_paragraph.number
         paragraph.item = parsed_paragraph.item
         paragraph.text = parsed_paragraph.text
+        paragraph.division = divisions[parsed_paragraph.division.eid] if parsed_paragraph.division else None
+        paragraph.num = parsed_paragraph.num
         paragraph.save()
         paragraph_by_eid[paragraph.eid] = paragraph
+    _keep_former_annex_addresses(resolution, leaving, parsed, paragraph_by_eid)
 
     footnote_texts = {f.number: f for f in parsed.footnotes}
     footnotes: dict[int, Footnote] = {}
@@ -168,6 +200,7 @@ def _replace_text(resolution: Resolution, parsed: ParsedResolution) -> None:
     for number, parsed_footnote in footnote_texts.items():
         if number not in footnotes:
             Footnote.objects.create(resolution=resolution, number=number, text=parsed_footnote.text)
+    _store_article_citations(resolution, parsed, paragraph_by_eid, footnotes)
 
 
 def _store_reference(ref: ParsedReference, *, paragraph: Paragraph, footnote: Footnote | None = None) -> Reference:
@@ -303,6 +336,7 @@ def delete_resolution(resolution: Resolution, *, user: Any = None) -> None:
     other = Resolution.objects.filter(symbol=symbol).exclude(language=language).first()
     if other is not None:
         Reference.objects.filter(pk__in=citing).update(target=other)
+        link_article_citations(other)  # citations of its articles fall back to the other language
     schedule_reindex(pk)
     refresh_series(symbol)
     logger.info("deleted %s (%s)%s", symbol, language, f" by {user}" if user else "")
@@ -313,12 +347,16 @@ def record_edit(resolution: Resolution, *, user: Any = None, reason: str = "", b
     """After a curator's edit: keep the earlier text as a revision, re-derive eids, relink and reindex."""
     if before is not None and before != snapshot(resolution):
         Revision.objects.create(resolution=resolution, created_by=user, reason=reason or "edited", snapshot=before)
-    for paragraph in resolution.paragraphs.all():
-        eid = element_id(paragraph.kind, paragraph.number, paragraph.item)
+    paragraphs = list(resolution.paragraphs.all())
+    places = unnumbered_places(paragraphs)
+    for paragraph in paragraphs:
+        eid = paragraph_eid(paragraph, place=places.get(paragraph.pk))
         if eid != paragraph.eid:
             paragraph.eid = eid
             paragraph.save(update_fields=["eid"])
     link_references(resolution)
+    _store_article_citations(resolution, _stored_as_parsed(resolution))
+    link_article_citations(resolution)
     align_versions(resolution.work)
     if resolution.moved_from_work_id is not None:  # its symbol was edited: the work it left changed too
         align_versions(Work.objects.filter(pk=resolution.moved_from_work_id).first())
@@ -342,6 +380,7 @@ def _parsed_snapshot(parsed: ParsedResolution) -> dict:
 
 def _text_snapshot(source, paragraphs, footnotes) -> dict:
     # `source` is a Resolution or a ParsedResolution: both name these fields alike (kinds compare as strings).
+    divisions = source.divisions if isinstance(source, ParsedResolution) else source.divisions.order_by("position")
     return {
         "symbol": source.symbol,
         "language": source.language,
@@ -353,14 +392,205 @@ def _text_snapshot(source, paragraphs, footnotes) -> dict:
             for p in paragraphs
         ],
         "footnotes": [{"number": f.number, "text": f.text} for f in footnotes],
+        "divisions": [{"eid": d.eid, "kind": str(d.kind), "num": d.num, "heading": d.heading} for d in divisions],
     }
 
 
 def _paragraph_counts(resolution: Resolution) -> dict[str, int]:
-    counts = {"preambular": 0, "operative": 0, "annex": 0}
+    counts = {"preambular": 0, "operative": 0, "annex": 0, "article": 0}
     for kind in resolution.paragraphs.values_list("kind", flat=True):
         counts[kind] += 1
     return counts
+
+
+# --- Instruments: their divisions, the articles paragraphs cite, the addresses annex paragraphs had ------------------
+
+
+def _store_divisions(resolution: Resolution, parsed: ParsedResolution) -> dict[str, Division]:
+    """Make the resolution's divisions match `parsed`, keeping each by its eid; returns them by eid."""
+    wanted = parsed.divisions
+    resolution.divisions.exclude(eid__in=[d.eid for d in wanted]).delete()
+    existing = {d.eid: d for d in resolution.divisions.all()}
+    stored: dict[str, Division] = {}
+    for position, parsed_division in enumerate(wanted, start=1):
+        division = existing.get(parsed_division.eid) or Division(resolution=resolution, eid=parsed_division.eid)
+        division.kind = parsed_division.kind.value
+        division.number = parsed_division.number
+        division.num = parsed_division.num[:64]
+        division.heading = parsed_division.heading
+        division.position = position
+        division.parent = stored.get(parsed_division.parent)
+        division.save()
+        stored[division.eid] = division
+    return stored
+
+
+def _article_citation_target(citation, resolution: Resolution) -> tuple[str, str, str]:
+    """(instrument key, target symbol, target eid) of a parsed article citation."""
+    if citation.within:
+        return "", resolution.symbol, f"{citation.within}art_{citation.article}"
+    instrument = instruments()[citation.instrument]
+    return instrument.key, instrument.symbol, instrument.article_eid(citation.article)
+
+
+def _store_article_citations(
+    resolution: Resolution,
+    parsed: ParsedResolution,
+    paragraphs: dict[str, Paragraph] | None = None,
+    footnotes: dict[int, Footnote] | None = None,
+) -> int:
+    """Replace the resolution's outgoing article citations by those `parsed` found; returns how many."""
+    ArticleCitation.objects.filter(paragraph__resolution=resolution).delete()
+    if paragraphs is None:
+        paragraphs = {p.eid: p for p in resolution.paragraphs.all()}
+    if footnotes is None:
+        footnotes = {f.number: f for f in resolution.footnotes.exclude(paragraph=None)}
+    rows = []
+
+    def add(citation, paragraph: Paragraph, footnote: Footnote | None = None) -> None:
+        instrument, symbol, eid = _article_citation_target(citation, resolution)
+        rows.append(
+            ArticleCitation(
+                paragraph=paragraph,
+                footnote=footnote,
+                instrument=instrument,
+                target_symbol=symbol,
+                target_eid=eid,
+                article=citation.article,
+                article_paragraph=citation.paragraph,
+                item=citation.item,
+                start=citation.start,
+                end=citation.end,
+            )
+        )
+
+    for parsed_paragraph in parsed.paragraphs:
+        for citation in parsed_paragraph.article_citations:
+            if parsed_paragraph.eid in paragraphs:
+                add(citation, paragraphs[parsed_paragraph.eid])
+    for parsed_footnote in parsed.footnotes:
+        footnote = footnotes.get(parsed_footnote.number)
+        if footnote is not None and footnote.paragraph_id is not None:
+            for citation in parsed_footnote.article_citations:
+                add(citation, footnote.paragraph, footnote)
+    ArticleCitation.objects.bulk_create(rows)
+    return len(rows)
+
+
+def _stored_as_parsed(resolution: Resolution) -> ParsedResolution:
+    """The stored text in the parser's shape, its article citations found again (after a curator's edit)."""
+    divisions = {
+        d.pk: ParsedDivision(kind=DivisionKind(d.kind), eid=d.eid, number=d.number, num=d.num, heading=d.heading)
+        for d in resolution.divisions.all()
+    }
+    parents = dict(resolution.divisions.values_list("pk", "parent_id"))
+
+    def chain(pk: int | None) -> tuple[ParsedDivision, ...]:
+        found: list[ParsedDivision] = []
+        while pk is not None:
+            found.insert(0, divisions[pk])
+            pk = parents.get(pk)
+        return tuple(found)
+
+    markers: dict[int, list] = {}
+    for footnote in resolution.footnotes.exclude(paragraph=None):
+        markers.setdefault(footnote.paragraph_id, []).append(footnote.number)
+    paragraphs = tuple(
+        ParsedParagraph(
+            kind=Kind(p.kind),
+            number=p.number,
+            text=p.text,
+            item=p.item,
+            footnotes=tuple(FootnoteMarker(number=n, offset=0) for n in markers.get(p.pk, ())),
+            address=p.eid if p.division_id else "",
+            divisions=chain(p.division_id),
+        )
+        for p in resolution.paragraphs.order_by("position")
+    )
+    footnotes = tuple(ParsedFootnote(number=f.number, text=f.text) for f in resolution.footnotes.all())
+    return cite_articles(
+        ParsedResolution(
+            symbol=resolution.symbol,
+            language=resolution.language,
+            body=resolution.body,
+            session=resolution.session,
+            number=resolution.number,
+            title=resolution.title,
+            paragraphs=paragraphs,
+            footnotes=footnotes,
+        )
+    )
+
+
+def link_article_citations(resolution: Resolution) -> int:
+    """Point citations of articles to and from `resolution` at the articles the archive holds; returns links made.
+
+    A citation prefers the article in its own language and falls back to any language held, as references do.
+    """
+    linked = 0
+    outgoing = ArticleCitation.objects.filter(paragraph__resolution=resolution).exclude(target_symbol="")
+    wanted = {(c.target_symbol, c.target_eid) for c in outgoing.only("target_symbol", "target_eid")}
+    held: dict[tuple[str, str], Division] = {}
+    for division in Division.objects.filter(
+        resolution__symbol__in={symbol for symbol, _ in wanted}, eid__in={eid for _, eid in wanted}
+    ).select_related("resolution"):
+        key = (division.resolution.symbol, division.eid)
+        if key not in held or division.resolution.language == resolution.language:
+            held[key] = division
+    for citation in outgoing:
+        target = held.get((citation.target_symbol, citation.target_eid))
+        if (target.pk if target else None) != citation.target_id:
+            citation.target = target
+            citation.save(update_fields=["target"])
+            linked += 1
+    # Citations that waited for this resolution, or that point at another language of it.
+    incoming = ArticleCitation.objects.filter(target_symbol=resolution.symbol).exclude(paragraph__resolution=resolution)
+    cited = resolution.divisions.filter(kind__in=(DivisionKind.ARTICLE, DivisionKind.ANNEX))  # an annex: named whole
+    for eid, pk in cited.values_list("eid", "pk"):
+        waiting = incoming.filter(target_eid=eid)
+        linked += waiting.filter(paragraph__resolution__language=resolution.language).exclude(target_id=pk).update(target=pk)
+        linked += waiting.filter(target__isnull=True).update(target=pk)
+    return linked
+
+
+def _keep_former_annex_addresses(
+    resolution: Resolution, leaving: list[tuple[str, str]], parsed: ParsedResolution, paragraphs: dict[str, Paragraph]
+) -> int:
+    """FormerEid rows for the addresses a new reading of the text renamed, so that old links answer 301:
+    a flattened annex's annex1, annex2 … and the Universal Declaration's op1 … op30 (see
+    parsing.instruments.former_addresses). Returns the rows made or moved."""
+    renamed = former_addresses(leaving, parsed.paragraphs)
+    for old, new in renamed.items():
+        FormerEid.objects.update_or_create(resolution=resolution, eid=old, defaults={"paragraph": paragraphs[new]})
+    return len(renamed)
+
+
+def unnumbered_places(paragraphs: list[Paragraph]) -> dict[int, int]:
+    """Paragraph pk -> place of each paragraph of an instrument printed without a number (number 0, no item),
+    counted within its division in document order: what its address says (art_2/para_2)."""
+    places: dict[int, int] = {}
+    counts: dict[int, int] = {}
+    for paragraph in sorted(paragraphs, key=lambda p: p.position):
+        if paragraph.division_id is not None and not paragraph.number and not paragraph.item and "/para_" in paragraph.eid:
+            counts[paragraph.division_id] = counts.get(paragraph.division_id, 0) + 1
+            places[paragraph.pk] = counts[paragraph.division_id]
+    return places
+
+
+def paragraph_eid(paragraph: Paragraph, *, place: int | None = None) -> str:
+    """The eid a paragraph's kind, number and item give it (op3(a)); in an instrument, its structural address
+    with the number and item a curator may have corrected (annex_1/art_5/para_2, …/para_1/subpara_e/point_ii).
+    A paragraph printed without a number (number 0) is addressed by its `place` (see unnumbered_places)."""
+    if paragraph.division_id is None or "/" not in paragraph.eid:
+        return element_id(paragraph.kind, paragraph.number, paragraph.item)
+    steps = paragraph.eid.split("/")
+    at = next((i for i, step in enumerate(steps) if step.startswith(("para_", "intro", "formula_"))), len(steps))
+    own = steps[at] if at < len(steps) else f"para_{paragraph.number}"
+    if own.startswith("para_") and (paragraph.number or place):
+        own = f"para_{paragraph.number or place}"
+    letter, _, point = paragraph.item.partition("(")  # "e(ii)": subparagraph (e), its point (ii)
+    tail = ([f"subpara_{letter}"] if letter else []) + ([f"point_{point.rstrip(')')}"] if point else [])
+    return "/".join(steps[:at] + [own] + tail)
 
 
 __all__ = [
@@ -372,7 +602,9 @@ __all__ = [
     "align_versions",
     "delete_resolution",
     "ingest_resolution",
+    "link_article_citations",
     "link_references",
+    "paragraph_eid",
     "parse_source",
     "record_edit",
     "snapshot",

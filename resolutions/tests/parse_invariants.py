@@ -19,7 +19,7 @@ from resolutions.parsing.stages import blocks, decode, footnotes, furniture
 NUMBERING_MARKS = set(".．()（）")
 
 
-def characters(text: str) -> Counter:
+def characters(text) -> Counter:
     return Counter(c for c in text if not c.isspace())
 
 
@@ -35,8 +35,6 @@ def body_characters(text: str) -> Counter:
         line = decoded.lines[i]
         if i in found.dropped or t.FOOTNOTE_RULE_RE.match(line) or i in framed.closing_lines and i not in lifted.taken:
             continue
-        if i in range(framed.annex.start, framed.annex.start + 1) and framed.annex:
-            continue  # the annex heading ("Annex") is not kept as text
         if i not in lifted.taken:
             line = rules.furniture_words_re.sub("", t.BARCODE_RE.sub("", line))
         counted += characters(line)
@@ -46,16 +44,24 @@ def body_characters(text: str) -> Counter:
 def parsed_characters(parsed: ParsedResolution) -> tuple[Counter, Counter]:
     """The characters of what the parse kept, and those of the numbering it took out."""
     kept, numbering = Counter(), Counter()
+    divisions = {}
     for p in parsed.paragraphs:
         kept += characters(p.text)
         if p.heading:
             kept += characters(p.heading.replace(".", "", 1))  # "I. Title": the parser adds the full stop
-        if p.item:
+        for division in p.divisions:  # an annex's structure (Annex, Chapter II, Article 5 and their titles)
+            divisions.setdefault(division.eid, division)
+        if p.num:
+            numbering += characters(c for c in p.num if c.isalnum())  # as printed: "2.", "(e)" (its marks are
+            #                                                            among NUMBERING_MARKS)
+        elif p.item:
             numbering += characters(p.item)
         elif p.kind == Kind.OPERATIVE:
             numbering += characters(str(p.number))
         for marker in p.footnotes:
             numbering += characters(str(marker.number))
+    for division in divisions.values():
+        kept += characters(division.num) + characters(division.heading)
     for note in parsed.footnotes:
         kept += characters(note.text)
         numbering += characters(str(note.number))

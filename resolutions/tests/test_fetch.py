@@ -63,7 +63,7 @@ def test_fetch_handles_every_answer_keeps_the_successes_and_stores_nothing_of_th
         "A/RES/217(III)", "--lang", "zh", "--timeout", "0.5",
     )
     assert error is None, err
-    assert "[1/1] A/RES/217(III) zh: created A/RES/217(III) (zh): 8 preambular, 30 operative, 0 footnotes (479,874 bytes)" in out
+    assert "[1/1] A/RES/217(III) zh: created A/RES/217(III) (zh): 8 preambular, 50 article, 0 footnotes (479,874 bytes)" in out
 
     symbols = ["A/RES/78/171", "A/RES/79/163", "A/RES/99/404", "A/RES/79/157", "A/RES/78/190", "A/RES/78/194", "A/RES/78/201", "A/RES/79/999"]
     out, err, error = run_fetch(*symbols, "--lang", "en")
@@ -221,7 +221,7 @@ def test_fetch_by_symbol_in_the_admin(system, admin_client):
     )
     text = response.content.decode()
     assert response.status_code == 200
-    assert "A/RES/217(III) zh: created A/RES/217(III) (zh): 8 preambular, 30 operative, 0 footnotes" in text
+    assert "A/RES/217(III) zh: created A/RES/217(III) (zh): 8 preambular, 50 article, 0 footnotes" in text
     assert "A/RES/99/404 zh: FAILED not found (HTTP 404)" in text
     assert list(Resolution.objects.values_list("symbol", "language")) == [("A/RES/217(III)", "zh")]
     # Again: nothing fetched twice.

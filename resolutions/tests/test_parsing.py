@@ -278,14 +278,14 @@ def test_class4_a_chinese_sentence_going_on_over_a_page_after_a_semicolon_stays_
     parsed = parse_resolution(text)
     assert [p.text for p in parsed.paragraphs_of(Kind.PREAMBULAR)] == [
         "回顾人权理事会关于加强人权领域的技术合作和能力建设、关于受教育权和关于实现每个女童平等享有受教育权的所有相关决议，",
-        "重申大会 2015 年 9 月 27 日题为“变革我们的世界：2030 年可持续发展议程”的第 70/1号决议；"
-        "回顾各项可持续发展目标，特别是关于确保包容和公平的优质教育，让全民终身享有学习机会的目标 4 及其各项相互联系的"
-        "具体目标，以及其他与教育相关的可持续发展目标和具体目标，",
+        ("重申大会 2015 年 9 月 27 日题为“变革我们的世界：2030 年可持续发展议程”的第 70/1号决议；"
+         "回顾各项可持续发展目标，特别是关于确保包容和公平的优质教育，让全民终身享有学习机会的目标 4 及其各项相互联系的"
+         "具体目标，以及其他与教育相关的可持续发展目标和具体目标，"),
         # a paragraph ending in "；" in the page, before a blank line, is still a paragraph of its own
-        "强调在推动实现受教育权方面，必须开展国际合作(包括交流良好做法)，并开展技术合作、从事能力建设、提供财政援助和以双方"
-        "议定的条件进行技术转让，包括通过以讲策略和经调整的方式使用信息和通信技术来推动实现受教育权；",
-        "认识到冠状病毒病(COVID-19)大流行对享有受教育权的影响，以及学生，特别是女生和处境最脆弱最不利的人所经历的教育中断，"
-        "这可能加剧教育中的排斥和不平等，",
+        ("强调在推动实现受教育权方面，必须开展国际合作(包括交流良好做法)，并开展技术合作、从事能力建设、提供财政援助和以双方"
+         "议定的条件进行技术转让，包括通过以讲策略和经调整的方式使用信息和通信技术来推动实现受教育权；"),
+        ("认识到冠状病毒病(COVID-19)大流行对享有受教育权的影响，以及学生，特别是女生和处境最脆弱最不利的人所经历的教育中断，"
+         "这可能加剧教育中的排斥和不平等，"),
     ]
 
 # -- English -------------------------------------------------------------------------------------
@@ -474,6 +474,7 @@ def test_footnote_marker_in_an_annex_after_a_full_stop():
     assert len(cited) == 1
     kind, text, markers = cited[0]
     assert (kind, text[-29:], markers) == (Kind.ANNEX, " have signed this Convention.", [(1, len(text))])
+    assert [p.eid for p in parsed.paragraphs if p.footnotes] == ["annex_1/conclusions/para_1"]
     assert parsed.footnotes[0].text.startswith("It is noted that interpretative notes on articles 2, 17, 23 and 35")
 
 
@@ -535,10 +536,11 @@ def test_chinese_udhr_pdf_parses_as_a_declaration_with_thirty_articles():
         "A/RES/217(III)", Body.GENERAL_ASSEMBLY, "世界人权宣言", date(1948, 12, 10)
     )
     assert len(parsed.paragraphs_of(Kind.PREAMBULAR)) == 8
-    assert [p.number for p in parsed.paragraphs_of(Kind.OPERATIVE)] == list(range(1, 31))
-    articles = {p.number: p.text for p in parsed.paragraphs_of(Kind.OPERATIVE)}
-    assert articles[1] == "人人生而自由，在尊严和权利上一律平等。他们赋有理性和良心，并应以兄弟关系的精神相对待。"
-    assert articles[19].startswith("人人有权享有主张和发表意见的自由；")
+    assert parsed.paragraphs_of(Kind.OPERATIVE) == []
+    articles = {p.eid: p.text for p in parsed.paragraphs_of(Kind.ARTICLE)}
+    assert sorted({p.division.number for p in parsed.paragraphs_of(Kind.ARTICLE)}) == list(range(1, 31))
+    assert articles["art_1/para_1"] == "人人生而自由，在尊严和权利上一律平等。他们赋有理性和良心，并应以兄弟关系的精神相对待。"
+    assert articles["art_19/para_1"].startswith("人人有权享有主张和发表意见的自由；")
     assert parsed.paragraphs[0].text == "鉴于对人类家庭所有成员的固有尊严及其平等的和不移的权利的承认，乃是世界自由、正义与和平的基础，"
 
 

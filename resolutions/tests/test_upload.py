@@ -94,8 +94,8 @@ CASES = [
         # The OHCHR PDF whose text layer spaces out every glyph ("联 合 国 大 会").
         "A_RES_217_A_III.pdf", data_file("A_RES_217_A_III.pdf"), "A/RES/217(III)", "zh",
         "世界人权宣言",
-        "8 preambular, 30 operative, 0 annex; 0 footnotes",
-        ("op1", "人人生而自由，在尊严和权利上一律平等。他们赋有理性和良心，并应以兄弟关系的精神相对待。"),
+        "8 preambular, 0 operative, 0 annex, 50 in articles; 0 footnotes",
+        ("art_1/para_1", "人人生而自由，在尊严和权利上一律平等。他们赋有理性和良心，并应以兄弟关系的精神相对待。"),
         "生而自由",
     ),
     Case(

@@ -44,6 +44,9 @@ def cite(metadata: Metadata) -> ParsedResolution:
                 footnotes=p.markers,
                 references=references(p.text),
                 heading=p.heading,
+                address=p.address,
+                divisions=p.divisions,
+                num=p.num,
             )
             for p in paragraphs.paragraphs
         ),

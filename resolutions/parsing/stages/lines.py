@@ -24,7 +24,7 @@ class Line:
 class Lines:
     footnotes: Footnotes
     body: tuple[Line, ...]
-    annex: tuple[Line, ...]  # after the annex heading
+    annex: tuple[Line, ...]  # from the first annex heading on
 
 
 def running_lines(footnotes: Footnotes) -> Lines:
@@ -37,7 +37,7 @@ def running_lines(footnotes: Footnotes) -> Lines:
     return Lines(
         footnotes=footnotes,
         body=_stream(footnotes, blocks.body_lines, indented),
-        annex=_stream(footnotes, range(annex.start + 1, annex.stop), indented) if annex else (),
+        annex=_stream(footnotes, annex, indented) if annex else (),  # from its heading on (instruments.py)
     )
 
 

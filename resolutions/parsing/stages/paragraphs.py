@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .. import instruments
 from .. import text as t
-from ..document import FootnoteMarker, Kind, ParseError
+from ..document import FootnoteMarker, Kind, ParsedDivision, ParseError
 from .lines import Line, Lines
 from .markers import MarkerFinder
 
@@ -25,6 +26,10 @@ class Paragraph:
     markers: tuple[FootnoteMarker, ...] = ()
     line: int = 0  # its first line in the decoded text
     heading: str = ""
+    # In an annex read as an instrument (parsing/instruments.py): its address, divisions and printed number.
+    address: str = ""
+    divisions: tuple[ParsedDivision, ...] = ()
+    num: str = ""
 
 
 @dataclass(frozen=True)
@@ -43,6 +48,9 @@ class _Draft:
     item: str = ""
     line: int = 0
     heading: str = ""
+    address: str = ""
+    divisions: tuple[ParsedDivision, ...] = ()
+    num: str = ""
     body: t.RunningText = field(default_factory=t.RunningText)
     markers: list[FootnoteMarker] = field(default_factory=list)
 
@@ -50,7 +58,8 @@ class _Draft:
         return self.body.ends_with(characters)
 
     def frozen(self) -> Paragraph:
-        return Paragraph(self.kind, self.number, self.body.text, self.item, tuple(self.markers), self.line, self.heading)
+        return Paragraph(self.kind, self.number, self.body.text, self.item, tuple(self.markers), self.line, self.heading,
+                         self.address, self.divisions, self.num)
 
 
 def cut_paragraphs(lines: Lines) -> Paragraphs:
@@ -69,7 +78,7 @@ def cut_paragraphs(lines: Lines) -> Paragraphs:
             excerpt=blocks.opening,
         )
     drafts += cutter.annex(lines.annex)
-    paragraphs = tuple(d.frozen() for d in drafts if d.body.length or d.item or d.kind == Kind.OPERATIVE)
+    paragraphs = tuple(d.frozen() for d in drafts if d.body.length or d.item or d.num or d.kind == Kind.OPERATIVE)
     cited = {m.number for p in paragraphs for m in p.markers}
     for note in lines.footnotes.notes:
         if note.number not in cited:
@@ -170,15 +179,24 @@ class _Cutter:
         return drafts, warnings
 
     def annex(self, stream: tuple[Line, ...]) -> list[_Draft]:
-        """Annex text: every block a paragraph, numbered by position (headings like 'Article 1' included).
-        Footnote markers are taken as in the body, but only for footnotes printed on the same page."""
+        """The annexes (their lines from the first annex heading on) read as the instruments they are
+        (parsing/instruments.py: annex -> chapter -> article -> paragraph, each paragraph with its address).
+        Footnote markers are taken as in the body, but only for footnotes printed on the same page (article and
+        paragraph numbers abound here)."""
+        pieces = [instruments.Piece(line.text, line.block_start, source=line) for line in self.ticking(stream)]
         drafts: list[_Draft] = []
-        current: _Draft | None = None
-        for line in self.ticking(stream):
-            if current is None or line.block_start and (current.ends(self.rules.clause_end) or current.body.length < ANNEX_HEADING_LENGTH):
-                current = _Draft(Kind.ANNEX, len(drafts) + 1, line=line.index)
-                drafts.append(current)
-            self._append(current, line.text, line, same_page_only=True)
+        if not pieces:
+            return drafts
+        for block in instruments.structure_annexes(pieces, language=self.rules.code):
+            first = next((piece.source for piece, _ in block.pieces if piece.source is not None), None)
+            draft = _Draft(block.kind, block.number, item=block.item, line=first.index if first is not None else 0,
+                           address=block.address, divisions=block.divisions, num=block.num)
+            for piece, text in block.pieces:
+                if piece.source is None:
+                    draft.body.add(text.strip())  # a heading the structure reader put together
+                else:
+                    self._append(draft, text, piece.source, same_page_only=True)
+            drafts.append(draft)
         return drafts
 
     def _append(self, draft: _Draft, text: str, line: Line, *, same_page_only: bool = False) -> None:
