@@ -7,15 +7,9 @@ import pytest
 
 from resolutions import services
 from resolutions.models import Resolution
-from resolutions.parsing import Deadline, ParseTimeout, parse_resolution
+from resolutions.parsing import Deadline, ParseTimeout, parse_resolution  # (past a deadline: test_parsing_stages)
 
 from .conftest import DATA
-
-
-def test_a_parse_past_its_deadline_is_refused_with_the_limit_named():
-    text = (DATA / "A_RES_78_171.txt").read_text(encoding="utf-8")
-    with pytest.raises(ParseTimeout, match=r"^Parsing took longer than the 30 s limit\.$"):
-        parse_resolution(text, deadline=Deadline(at=0.0, seconds=30))
 
 
 def test_the_same_parse_within_its_deadline_is_whole():
