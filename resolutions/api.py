@@ -2,6 +2,7 @@
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_safe
 
+from . import history
 from .models import ArticleCitation, Language, Resolution
 from .reading import article_citation_urls, describe_mismatch, siblings_of, versions_of
 from .series_views import paragraph_lineage_json, series_json
@@ -134,5 +135,18 @@ def resolution_detail(request: HttpRequest, symbol: str) -> JsonResponse:
     held = sorted(versions, key=lambda v: Language.values.index(v.language) if v.language in Language.values else 99)
     resolution = held[0] if held else None  # zh before en … when no language is asked for
     if resolution is None:
+        withdrawn = history.withdrawn(symbol, language or None)
+        if withdrawn is not None:  # held once, deleted by a curator: say so and when (410), not "never held"
+            return JsonResponse(
+                {
+                    "error": f"{withdrawn.symbol} ({withdrawn.language}) was withdrawn from the archive",
+                    "symbol": withdrawn.symbol,
+                    "language": withdrawn.language,
+                    "withdrawn_at": withdrawn.created_at.isoformat(),
+                    "title": withdrawn.snapshot.get("title", ""),
+                },
+                status=410,
+                json_dumps_params={"ensure_ascii": False},
+            )
         return JsonResponse({"error": f"no resolution {symbol!r} in the archive", "symbol": symbol}, status=404)
     return JsonResponse(resolution_as_json(resolution, request), json_dumps_params={"ensure_ascii": False})

@@ -4,6 +4,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 from .parsing import Adoption as ParsedAdoption
 from .parsing import Body as ParsedBody
@@ -290,6 +291,8 @@ class Footnote(models.Model):
     number = models.PositiveIntegerField()
     offset = models.PositiveIntegerField(null=True, blank=True, help_text="Where the marker sits in the paragraph")
     text = models.TextField()
+    # Set when an edit took away the words the marker followed: shown to curators, the marker is not placed.
+    review_note = models.CharField(max_length=255, blank=True)
 
     class Meta:
         ordering = ["resolution", "number"]
@@ -314,9 +317,11 @@ class Reference(models.Model):
     target = models.ForeignKey(
         Resolution, on_delete=models.SET_NULL, null=True, blank=True, related_name="cited_by"
     )
+    # Set when an edit changed the cited words: shown to curators; start = end = 0 so no words are linked.
+    review_note = models.CharField(max_length=255, blank=True)
 
     class Meta:
-        ordering = ["paragraph", "start"]
+        ordering = ["paragraph", "start", "pk"]  # pk: references at the same offset keep one order
 
     def __str__(self) -> str:
         return f"{self.paragraph} -> {self.target_symbol}"
@@ -376,16 +381,35 @@ def official_document_url(symbol: str, language: str) -> str:
     return f"https://documents.un.org/api/symbol/access?s={symbol}&l={ODS_LANGUAGES.get(language, 'E')}&t=pdf"
 
 
+class Origin(models.TextChoices):
+    """Where a change to the archive came from."""
+
+    INGEST = "ingest", "ingest command"
+    UPLOAD = "upload", "admin upload"
+    FETCH = "fetch", "fetched from the UN document system"
+    EDIT = "edit", "admin edit"
+    RESTORE = "restore", "restored from a revision"
+    IMPORT = "import", "imported from a backup or the kept originals"
+    DELETE = "delete", "deleted"
+
+
+# Changes that bring the text of an official file: the state curators' edits are measured against
+# (an import replays kept originals: their texts are official files too).
+FILE_ORIGINS = (Origin.INGEST, Origin.UPLOAD, Origin.FETCH, Origin.IMPORT)
+
+
 class SourceFile(models.Model):
     """An original file as a curator or the ingest command gave it, kept for provenance and restore."""
 
     resolution = models.ForeignKey(Resolution, on_delete=models.SET_NULL, null=True, blank=True, related_name="sources")
-    file = models.FileField(upload_to="sources/%Y/%m/")
+    # MEDIA_ROOT/sources/2026/12/20261203T120501.123456Z-<sha256 prefix>-<short name>: upload time first.
+    file = models.FileField(upload_to="sources/%Y/%m/", max_length=255)
     filename = models.CharField(max_length=255)
     sha256 = models.CharField(max_length=64, db_index=True)
     size = models.PositiveBigIntegerField()
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    origin = models.CharField(max_length=16, choices=Origin.choices, default=Origin.INGEST)
 
     class Meta:
         ordering = ["-uploaded_at"]
@@ -420,19 +444,32 @@ class FetchRecord(models.Model):
 
 
 class Revision(models.Model):
-    """The text of a resolution as it was before an upload or edit replaced it."""
+    """A resolution's text as one change left it: who made the change, when, and from where.
 
-    resolution = models.ForeignKey(Resolution, on_delete=models.CASCADE, related_name="revisions")
-    created_at = models.DateTimeField(auto_now_add=True)
+    The newest revision of a resolution is its current text; every earlier one can be compared with it
+    and restored. A deleted resolution keeps its revisions (the last one, origin "delete", holds the
+    text it had), so it can be restored and its permanent link can say when it was withdrawn.
+    """
+
+    resolution = models.ForeignKey(
+        Resolution, on_delete=models.SET_NULL, null=True, blank=True, related_name="revisions"
+    )
+    symbol = models.CharField(max_length=64, db_index=True)
+    language = models.CharField(max_length=2, choices=Language.choices)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    origin = models.CharField(max_length=16, choices=Origin.choices, default=Origin.EDIT)
     reason = models.CharField(max_length=255, blank=True)
-    snapshot = models.JSONField(help_text="Metadata, paragraphs and footnotes as they were")
+    snapshot = models.JSONField(help_text="Metadata, paragraphs, footnotes and references as this change left them")
+    # What this change did, for the histories: {"paragraphs": {"op3": "edited", ...}, "fields": [...], "footnotes": [...]}.
+    changes = models.JSONField(default=dict, blank=True)
 
     class Meta:
-        ordering = ["-created_at"]
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["symbol", "language", "created_at"])]
 
     def __str__(self) -> str:
-        return f"{self.resolution} @ {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.symbol} ({self.language}) @ {self.created_at:%Y-%m-%d %H:%M} ({self.origin})"
 
 
 class IndexTask(models.Model):

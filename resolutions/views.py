@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from . import instrument_views, series, versions_views
+from . import history_views, instrument_views, series, versions_views
 from .converters import PLAIN_EID, STRUCTURAL_EID
 from .models import (
     LANGUAGE_NAMES_ZH,
@@ -22,7 +22,6 @@ from .models import (
     ParagraphKind,
     Reference,
     Resolution,
-    Revision,
     official_document_url,
 )
 from .reading import (
@@ -177,8 +176,14 @@ def _slug_to_eid(slug: str) -> str:
     return f"{match['prefix']}{match['number']}" + (f"({match['item']})" if match["item"] else "")
 
 
-def _not_held(request: HttpRequest, symbol: str) -> HttpResponse:
-    """A 404 that still helps: the symbol on the UN Official Document System, in both languages."""
+def _not_held(request: HttpRequest, symbol: str, language: str | None = None, eid: str | None = None) -> HttpResponse:
+    """A 404 that still helps: the symbol on the UN Official Document System, in both languages.
+
+    A resolution the archive held and deleted answers 410 instead: when it was withdrawn, and its last text.
+    """
+    withdrawn = history_views.withdrawn_page(request, symbol, language, _slug_to_eid(eid) if eid else None)
+    if withdrawn is not None:
+        return withdrawn
     context = {
         "symbol": symbol,
         "official_url": official_document_url(symbol, "zh"),
@@ -224,7 +229,7 @@ def short_form(request: HttpRequest, session: str, number: str, language: str = 
     return render(request, "resolutions/choose.html", {"cited": f"{session}/{number}", "choices": choices}, status=300)
 
 
-def _find(request: HttpRequest, symbol: str, language: str) -> Resolution | HttpResponse:
+def _find(request: HttpRequest, symbol: str, language: str, eid: str | None = None) -> Resolution | HttpResponse:
     """The resolution a /<symbol>/<language>/ address names, held under that exact symbol or another spelling.
 
     When only the other language is held, that one is returned with a notice saying so; a symbol the archive
@@ -232,7 +237,7 @@ def _find(request: HttpRequest, symbol: str, language: str) -> Resolution | Http
     """
     resolution = Resolution.objects.filter(symbol=symbol, language=language).first() or _held(symbol, language)
     if resolution is None:
-        return _not_held(request, symbol)
+        return _not_held(request, symbol, language, eid)
     if resolution.language != language:
         wanted, held = Language(language), Language(resolution.language)
         messages.info(
@@ -334,7 +339,7 @@ def _series_neighbours(resolution: Resolution) -> tuple[Resolution | None, Resol
 
 
 def paragraph_detail(request: HttpRequest, symbol: str, language: str, eid: str) -> HttpResponse:
-    resolution = _find(request, symbol, language)
+    resolution = _find(request, symbol, language, eid)
     if isinstance(resolution, HttpResponse):
         return resolution
     if (resolution.symbol, resolution.language) != (symbol, language):
@@ -397,14 +402,9 @@ def _division_page(request: HttpRequest, resolution: Resolution, division) -> Ht
 
 
 def _paragraph_gone(request: HttpRequest, resolution: Resolution, slug: str) -> HttpResponse:
-    """410 with the last known text when a correction removed the paragraph; 404 with the resolution otherwise."""
+    """410 with the last known text and when it was withdrawn; 404 with the resolution when it never existed."""
     eid = _slug_to_eid(slug)
-    last = None
-    for revision in Revision.objects.filter(resolution=resolution).order_by("-created_at", "-pk"):
-        last = next((p for p in revision.snapshot.get("paragraphs", []) if p.get("eid") == eid), None)
-        if last is not None:
-            last = {**last, "revision": revision}
-            break
+    last = history_views.last_seen(resolution, eid)
     context = {
         "resolution": resolution,
         "eid": eid,

@@ -166,3 +166,27 @@ def test_an_instrument_not_held_leads_to_the_un_document_system():
     assert official_document_url(cat.target_symbol, "zh") == (
         "https://documents.un.org/api/symbol/access?s=A/RES/39/46&l=C&t=pdf"
     )
+
+
+def test_restoring_an_earlier_text_of_the_convention_brings_back_its_words_in_their_article():
+    """A revision keeps the structure: a restore (and so an undo) puts the paragraph back in its article,
+    with its printed number, and the citations of articles found in the restored words."""
+    from resolutions.models import Revision
+    from resolutions.services import restore_revision, snapshot
+
+    resolution = ingest("A_RES_79_243.txt").resolution
+    first = resolution.revisions.order_by("created_at", "pk").last()
+    paragraph = Paragraph.objects.get(resolution=resolution, eid="annex_1/art_5/para_2")
+    original = paragraph.text
+    before = snapshot(resolution)
+    paragraph.text = "Nothing in this Convention shall apply, in the spirit of article 4 of this Convention."
+    paragraph.save()
+    record_edit(resolution, reason="curator's test edit", before=before)
+    assert ArticleCitation.objects.filter(paragraph=paragraph, article=4).count() == 1
+
+    restore_revision(Revision.objects.get(pk=first.pk))
+    paragraph.refresh_from_db()
+    assert (paragraph.text, paragraph.division.eid, paragraph.num) == (original, "annex_1/art_5", "2.")
+    assert not ArticleCitation.objects.filter(paragraph=paragraph, article=4).exists()
+    assert resolution.divisions.filter(kind="article", eid__startswith="annex_1/").count() == 68
+    assert Division.objects.filter(resolution=resolution).count() == len(snapshot(resolution)["divisions"])
