@@ -40,4 +40,5 @@ def test_the_project_documents_are_all_frozen():
     names = {case.name for case in CASES if not case.in_corpus}
     assert {"data/A_RES_67_161.txt", "data/A_HRC_RES_45_32.txt", "data/A_RES_217_A_III.pdf",
             "sample_data/A_RES_78_171.txt"} <= names
-    assert len(names) == 34
+    # every text, PDF and Word file of tests/data and sample_data has its expected file (40 with annex's data)
+    assert names == {case.name for case in source_cases() if not case.in_corpus} and len(names) == 40
