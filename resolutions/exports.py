@@ -178,7 +178,8 @@ def resolution_to_akn(resolution: Resolution, site: str) -> ET.Element:
     for paragraph in paragraphs:
         if paragraph.kind == ParagraphKind.PREAMBULAR:
             fill(
-                _el(preamble, "container", name="preambularParagraph", eId=f"preamble__para_{paragraph.number}"),
+                _el(preamble, "container", name="preambularParagraph", eId=f"preamble__para_{paragraph.number}"
+                    + (f"__subpara_{paragraph.item}" if paragraph.item else "")),
                 paragraph,
             )
 

@@ -124,7 +124,7 @@ def paragraph_label_zh(paragraph) -> str:
     if "/" in getattr(paragraph, "eid", ""):
         return structural_label(paragraph, "zh")
     label = f"{PARAGRAPH_KIND_NAMES_ZH[paragraph.kind]}第 {paragraph.number} 段"
-    if paragraph.kind == ParagraphKind.OPERATIVE and paragraph.item:
+    if paragraph.item:  # operative 3 (a); a preambular paragraph's items too (78/228 pp9 (a))
         label += f"({paragraph.item})分段"
     return label
 
@@ -135,7 +135,7 @@ def paragraph_label_en(paragraph) -> str:
     if "/" in getattr(paragraph, "eid", ""):
         return structural_label(paragraph, "en")
     if paragraph.kind == ParagraphKind.PREAMBULAR:
-        return f"preambular paragraph {paragraph.number}"
+        return f"preambular paragraph {paragraph.number}" + (f" ({paragraph.item})" if paragraph.item else "")
     if paragraph.kind == ParagraphKind.ANNEX:
         return f"annex, paragraph {paragraph.number}"
     return f"operative paragraph {paragraph.number}" + (f" ({paragraph.item})" if paragraph.item else "")

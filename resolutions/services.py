@@ -44,6 +44,7 @@ from .models import (
 )
 from .parsing import Body as ParsedBody
 from .parsing import (
+    Deadline,
     DivisionKind,
     FootnoteMarker,
     Kind,
@@ -113,9 +114,11 @@ def sha256_of(data: bytes) -> str:
 
 
 def parse_source(*, source: bytes, filename: str) -> ParsedResolution:
-    """Turn an uploaded file into a parsed resolution without writing anything; raises ParseError."""
+    """Turn an uploaded file into a parsed resolution without writing anything; raises ParseError (ParseTimeout
+    when reading and parsing together take longer than settings.PDF_TIME_LIMIT_SECONDS)."""
+    deadline = Deadline.after(settings.PDF_TIME_LIMIT_SECONDS)
     text = read_source(source, filename, time_limit=settings.PDF_TIME_LIMIT_SECONDS)
-    return parse_resolution(text, source_name=PurePath(filename).name)
+    return parse_resolution(text, source_name=PurePath(filename).name, deadline=deadline)
 
 
 # --- Ingest ------------------------------------------------------------------------------------------

@@ -8,6 +8,8 @@ from datetime import date
 
 from . import text as t
 from .document import Body, Kind, ParsedParagraph, ParsedResolution
+from .languages import LanguageRules, detect_language
+from .languages.zh import chinese_numeral
 from .references import find_references
 
 # The declaration's own title line, as printed: "世界人权宣言", "Universal Declaration of Human Rights".
@@ -17,6 +19,8 @@ ARTICLE_RE = re.compile(r"^\s*(?:第(?P<zh>[一二三四五六七八九十百]+)
 # The preamble heading and the start of each preambular paragraph: 鉴于…, 因此现在…, Whereas…, Now, therefore…
 PREAMBLE_HEADING_RE = re.compile(r"^\s*(?:序\s*言|Preamble)\s*$")
 PREAMBULAR_START_RE = re.compile(r"^\s*(?:鉴于|因此|Whereas|Now,? therefore)")
+# The Assembly proclaimed it on 10 December 1948 (resolution 217 A (III)).
+ADOPTED_ON = date(1948, 12, 10)
 
 
 def looks_like_declaration(lines: list[str]) -> bool:
@@ -24,38 +28,33 @@ def looks_like_declaration(lines: list[str]) -> bool:
     return any(DECLARATION_TITLE_RE.match(line) for line in head) and any(ARTICLE_RE.match(line) for line in lines)
 
 
-def parse_declaration(lines: list[str]) -> ParsedResolution:
-    from .structure import DATE_ZH_RE, chinese_numeral
-
-    language = "zh" if t.cjk_share("".join(lines)) > 0.2 else "en"
+def parse_declaration(lines: list[str], rules: LanguageRules | None = None) -> ParsedResolution:
+    """The declaration in `lines` (decoded), in the language of `rules` (told from the text when not given)."""
+    rules = rules or detect_language("\n".join(lines))
+    language = rules.code
     title = next(DECLARATION_TITLE_RE.match(line)["title"] for line in lines if DECLARATION_TITLE_RE.match(line))
     preamble_at = next((i for i, line in enumerate(lines) if PREAMBLE_HEADING_RE.match(line)), None)
     first_article = next(i for i, line in enumerate(lines) if ARTICLE_RE.match(line))
     start = preamble_at + 1 if preamble_at is not None else first_article
-    paragraphs: list[tuple[Kind, int, str]] = []
+    paragraphs: list[tuple[Kind, int, t.RunningText]] = []
     for line in lines[start:first_article]:
         if not line.strip():
             continue
         if PREAMBULAR_START_RE.match(line) or not paragraphs:
-            paragraphs.append((Kind.PREAMBULAR, len(paragraphs) + 1, line.strip()))
+            paragraphs.append((Kind.PREAMBULAR, len(paragraphs) + 1, t.RunningText(line)))
         else:
-            kind, number, text = paragraphs[-1]
-            paragraphs[-1] = (kind, number, t.join(text, line))
-    article = 0
+            paragraphs[-1][2].add(line)
     for line in lines[first_article:]:
         heading = ARTICLE_RE.match(line)
         if heading:
             article = chinese_numeral(heading["zh"]) if heading["zh"] else int(heading["en"])
-            paragraphs.append((Kind.OPERATIVE, article, ""))
+            paragraphs.append((Kind.OPERATIVE, article, t.RunningText()))
         elif line.strip():
-            kind, number, text = paragraphs[-1]
-            paragraphs[-1] = (kind, number, t.join(text, line))
-    adopted = None
-    match = DATE_ZH_RE.search("\n".join(lines[: start or 10]))
-    if match:
-        adopted = date(int(match["year"]), int(match["month"]), int(match["day"]))
-    elif "10 December 1948" in "\n".join(lines):
-        adopted = date(1948, 12, 10)
+            paragraphs[-1][2].add(line)
+    adopted = rules.parse_date("\n".join(lines[: start or 10]))
+    if adopted is None and "10 December 1948" in "\n".join(lines):
+        adopted = ADOPTED_ON
+    texts = [(kind, number, t.squeeze_spaces(text.text)) for kind, number, text in paragraphs]
     return ParsedResolution(
         symbol="A/RES/217(III)",
         language=language,
@@ -63,16 +62,16 @@ def parse_declaration(lines: list[str]) -> ParsedResolution:
         session="3",
         number="217 A (III)",
         title=title,
-        opening="大会，" if language == "zh" else "The General Assembly,",
+        opening=rules.opening_formula(Body.GENERAL_ASSEMBLY),
         adopted_on=adopted,
         paragraphs=tuple(
             ParsedParagraph(
                 kind=kind,
                 number=number,
-                text=t.squeeze_spaces(text),
-                references=find_references(t.squeeze_spaces(text), document_body=Body.GENERAL_ASSEMBLY, language=language),
+                text=text,
+                references=find_references(text, document_body=Body.GENERAL_ASSEMBLY, language=language),
             )
-            for kind, number, text in paragraphs
+            for kind, number, text in texts
         ),
         warnings=("parsed as a declaration: articles are operative paragraphs numbered by article",),
     )

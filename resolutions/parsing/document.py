@@ -21,6 +21,18 @@ class SourceError(ParseError):
     """The uploaded file cannot be turned into text (empty, not a PDF/Word/text file, damaged, encrypted, scanned)."""
 
 
+class UnsupportedLanguage(ParseError):
+    """The text is in a language the parser has no rule set for (parsing/languages/)."""
+
+    def __init__(self, code: str) -> None:
+        self.code = code
+        super().__init__(f"language {code} is not supported yet")
+
+
+class ParseTimeout(ParseError):
+    """Reading and parsing the text took longer than its time limit."""
+
+
 class Kind(StrEnum):
     PREAMBULAR = "preambular"
     OPERATIVE = "operative"
@@ -144,6 +156,7 @@ class ParsedParagraph:
     item: str = ""  # "a", "b" … for the lettered items of an operative paragraph
     footnotes: tuple[FootnoteMarker, ...] = ()
     references: tuple[ParsedReference, ...] = ()
+    heading: str = ""  # the section heading printed before it: "I. International Convention on the Elimination …"
     # In a structured text (an annex, the Universal Declaration's articles): the paragraph's own address
     # ("annex_1/art_5/para_2", "annex_1/art_2/para_1/subpara_e"), the divisions it sits in, outermost first,
     # and its number as printed ("2.", "(e)"; "" when the paragraph is not numbered).

@@ -12,7 +12,8 @@ made of structure, never of positions in the printed page: annex_1/art_5/para_2,
 annex_1/art_11/para_1/subpara_a/point_ii, annex_1/preamble/para_3, annex_2/para_4; the Universal Declaration's
 articles are art_19/para_1, art_29/para_2.
 
-Pure Python: called from structure.py (annexes) and for declarations, never imports Django.
+Pure Python: called from the paragraphs stage (stages/paragraphs.py, annexes) and for declarations, never
+imports Django.
 """
 from __future__ import annotations
 
@@ -89,7 +90,7 @@ ADDRESSING = {DivisionKind.ANNEX, DivisionKind.PREAMBLE, DivisionKind.ARTICLE, D
 
 def chinese_numeral(text: str) -> int:
     """十九 -> 19, 二十九 -> 29, 一百 -> 100 (the structure module's reading of Chinese numerals)."""
-    from .structure import chinese_numeral as read
+    from .languages.zh import chinese_numeral as read
 
     return read(text)
 
@@ -127,7 +128,7 @@ def heading_number(printed: str) -> int:
 @dataclass
 class Piece:
     """One line of the text to structure. `source` is what the caller needs to take the line's text (and its
-    footnote markers) into a paragraph: structure.py's line, or nothing."""
+    footnote markers) into a paragraph: the lines stage's Line, or nothing."""
 
     text: str
     block_start: bool
@@ -640,38 +641,6 @@ def block_to_paragraph(block: Block, *, body, language: str) -> ParsedParagraph:
         divisions=block.divisions,
         num=block.num,
     )
-
-
-# -- the hook structure.py calls ---------------------------------------------------------------------
-
-def annex_paragraphs(parser, stream: list) -> list:
-    """structure.py's annex text (its lines, furniture and footnotes already lifted, from the annex heading
-    on) as the parser's own paragraphs, each carrying its address, divisions and printed number. Footnote
-    markers are taken as in the body, but only for footnotes printed on the same page (article and paragraph
-    numbers abound here)."""
-    from .structure import _Para
-
-    pieces = [Piece(line.text, line.block_start, source=line) for line in stream]
-    state = getattr(parser, "marker_state", {"next": 1})
-    paragraphs = []
-    for block in structure_annexes(pieces, language=parser.language):
-        first_line = next((piece.source for piece, _ in block.pieces if piece.source is not None), None)
-        para = _Para(
-            block.kind,
-            block.number,
-            item=block.item,
-            line=first_line.index if first_line is not None else 0,
-            address=block.address,
-            divisions=block.divisions,
-            num=block.num,
-        )
-        for piece, text in block.pieces:
-            if piece.source is None:
-                para.text = t.join(para.text, text)
-            else:
-                parser._append(para, text, piece.source, state, same_page_only=True)
-        paragraphs.append(para)
-    return paragraphs
 
 
 # -- addresses a text had before it was read as a structure ------------------------------------------

@@ -3,8 +3,8 @@
 Each variant (tests/layouts/variants.py) is a test document typeset again: PDFs from reportlab and from
 LibreOffice, Word files from python-docx. The truth is the document's own parse (paragraph texts, kinds,
 numbers, footnote markers and the paragraph they sit in, footnotes, references, metadata); a failure shows
-the difference as a diff. Variants whose class depends on the text parser's rules are marked
-`layout_text_rules` (deselected by default in pytest.ini until those rules are merged).
+the difference as a diff. Variants whose class depends on the text parser's rules (classes 3, 4, 5, 7) are
+marked `layout_text_rules`, so that they can be run alone (-m layout_text_rules); they run with the others.
 """
 from __future__ import annotations
 

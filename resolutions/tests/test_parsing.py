@@ -204,10 +204,28 @@ def test_english_references_include_lists_and_bodies():
         "Commission on Human Rights resolution 2005/39 and General Assembly resolution 77/228,"
     )
     refs = find_references(text, document_body=Body.GENERAL_ASSEMBLY, language="en")
+    # 28/6, 37/5 and 46/12 are the Council's too: no Assembly resolution is numbered 28/…, and the Assembly's
+    # 37th session sat in 1982, not 2018.
     assert [r.symbol for r in refs] == [
-        "A/HRC/RES/23/13", "A/HRC/RES/24/33", "A/RES/28/6", "A/RES/37/5", "A/RES/46/12",
+        "A/HRC/RES/23/13", "A/HRC/RES/24/33", "A/HRC/RES/28/6", "A/HRC/RES/37/5", "A/HRC/RES/46/12",
         "E/CN.4/RES/2005/39", "A/RES/77/228",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # real: 78/171 footnote 9, 79/155 footnote 2 (special sessions of the Assembly)
+        ("Resolution S-24/2, annex.", ["A/RES/S-24/2"]),
+        ("Resolution S-23/2, annex, and resolution S-23/3, annex.", ["A/RES/S-23/2", "A/RES/S-23/3"]),
+        # the year of adoption fits the Assembly's session: its own
+        ("Recalling its resolutions 71/205 of 19 December 2016 and 72/190 of 19 December 2017,",
+         ["A/RES/71/205", "A/RES/72/190"]),
+    ],
+)
+def test_assembly_texts_cite_special_sessions_and_council_resolutions(text, expected):
+    refs = find_references(text, document_body=Body.GENERAL_ASSEMBLY, language="en")
+    assert [r.symbol for r in refs] == expected
 
 
 def test_chinese_references_and_document_symbols():
@@ -218,6 +236,57 @@ def test_chinese_references_and_document_symbols():
         ("E/CN.4/2005/102/Add.1", False), ("A/67/279", False),
     ]
 
+
+
+def test_class7_full_width_digits_and_slashes_cite_the_resolution_at_the_printed_offsets():
+    # 67/161 op31 and 45/32 pp4 as some Chinese files print them: full-width digits and slash.
+    text = ("吁请联合国人权事务高级专员依照大会 1993 年 12 月 20 日第４８／１４１号决议规定的任务授权，"
+            "并铭记理事会 2007 年 6 月 18 日第５／１号和第５／２号决议以及 2011 年 3 月 25 日第１６／２１号决议")
+    refs = find_references(text, document_body=Body.HUMAN_RIGHTS_COUNCIL, language="zh")
+    assert [(r.symbol, text[r.start:r.end]) for r in refs] == [
+        ("A/RES/48/141", "第４８／１４１号决议"),
+        ("A/HRC/RES/5/1", "第５／１号"),
+        ("A/HRC/RES/5/2", "第５／２号决议"),
+        ("A/HRC/RES/16/21", "第１６／２１号决议"),
+    ]
+
+
+def test_class7_a_symbol_glued_to_the_chinese_word_before_it_is_found():
+    refs = find_references("另见A/HRC/44/37。", document_body=Body.HUMAN_RIGHTS_COUNCIL, language="zh")
+    assert [(r.symbol, r.start, r.end) for r in refs] == [("A/HRC/44/37", 2, 13)]
+    # a Latin letter or digit glued before it still makes it no symbol
+    assert find_references("xA/HRC/44/37", document_body=Body.HUMAN_RIGHTS_COUNCIL, language="en") == ()
+
+
+def test_class4_a_chinese_sentence_going_on_over_a_page_after_a_semicolon_stays_one_paragraph():
+    # 45/32 pp6 laid out with blank lines between paragraphs and no indents, the page ending after "……第 70/1号决议；"
+    # and the next one starting "回顾……", a word that opens paragraphs elsewhere.
+    header = ("人权理事会\n第四十五届会议\n2020 年 9 月 14 日至 10 月 7 日\n议程项目 10\n技术援助和能力建设\n"
+              "人权理事会 2020 年 10 月 7 日通过的决议\n\n45/32. 加强人权领域的技术合作和能力建设\n\n人权理事会，\n\n")
+    text = (header
+            + "回顾人权理事会关于加强人权领域的技术合作和能力建设、关于受教育权和关于实现每个女童平\n"
+            + "等享有受教育权的所有相关决议，\n\n"
+            + "重申大会 2015 年 9 月 27 日题为“变革我们的世界：2030 年可持续发展议程”的第 70/1号决议；\n\n1/4\n\f"
+            + "回顾各项可持续发展目标，特别是关于确保包容和公平的优质教育，让全民终身享有学习机会的\n"
+            + "目标 4 及其各项相互联系的具体目标，以及其他与教育相关的可持续发展目标和具体目标，\n\n"
+            + "强调在推动实现受教育权方面，必须开展国际合作(包括交流良好做法)，并开展技术合作、从事能\n"
+            + "力建设、提供财政援助和以双方议定的条件进行技术转让，包括通过以讲策略和经调整的方式使\n"
+            + "用信息和通信技术来推动实现受教育权；\n\n"
+            + "认识到冠状病毒病(COVID-19)大流行对享有受教育权的影响，以及学生，特别是女生和处境最脆弱\n"
+            + "最不利的人所经历的教育中断，这可能加剧教育中的排斥和不平等，\n\n"
+            + "1. 决定根据其工作方案继续审议这一问题。\n")
+    parsed = parse_resolution(text)
+    assert [p.text for p in parsed.paragraphs_of(Kind.PREAMBULAR)] == [
+        "回顾人权理事会关于加强人权领域的技术合作和能力建设、关于受教育权和关于实现每个女童平等享有受教育权的所有相关决议，",
+        ("重申大会 2015 年 9 月 27 日题为“变革我们的世界：2030 年可持续发展议程”的第 70/1号决议；"
+         "回顾各项可持续发展目标，特别是关于确保包容和公平的优质教育，让全民终身享有学习机会的目标 4 及其各项相互联系的"
+         "具体目标，以及其他与教育相关的可持续发展目标和具体目标，"),
+        # a paragraph ending in "；" in the page, before a blank line, is still a paragraph of its own
+        ("强调在推动实现受教育权方面，必须开展国际合作(包括交流良好做法)，并开展技术合作、从事能力建设、提供财政援助和以双方"
+         "议定的条件进行技术转让，包括通过以讲策略和经调整的方式使用信息和通信技术来推动实现受教育权；"),
+        ("认识到冠状病毒病(COVID-19)大流行对享有受教育权的影响，以及学生，特别是女生和处境最脆弱最不利的人所经历的教育中断，"
+         "这可能加剧教育中的排斥和不平等，"),
+    ]
 
 # -- English -------------------------------------------------------------------------------------
 
@@ -257,7 +326,7 @@ def test_78_171_counts_and_glued_markers():
     assert "37/5 of 22 March 2018 and 46/12 of 23 March 2021 pertaining" in pp4.text
     assert [m.number for m in pp4.footnotes] == [11, 12, 13, 14, 15]
     assert [r.symbol for r in pp4.references][:5] == [
-        "A/HRC/RES/23/13", "A/HRC/RES/24/33", "A/RES/28/6", "A/RES/37/5", "A/RES/46/12"
+        "A/HRC/RES/23/13", "A/HRC/RES/24/33", "A/HRC/RES/28/6", "A/HRC/RES/37/5", "A/HRC/RES/46/12"
     ]
     assert (parsed.meeting, parsed.meeting_number, parsed.job_number) == ("50th plenary meeting", 50, "23-25972")
     assert parsed.committee_report == "A/78/472"
@@ -473,3 +542,122 @@ def test_chinese_udhr_pdf_parses_as_a_declaration_with_thirty_articles():
     assert articles["art_1/para_1"] == "人人生而自由，在尊严和权利上一律平等。他们赋有理性和良心，并应以兄弟关系的精神相对待。"
     assert articles["art_19/para_1"].startswith("人人有权享有主张和发表意见的自由；")
     assert parsed.paragraphs[0].text == "鉴于对人类家庭所有成员的固有尊严及其平等的和不移的权利的承认，乃是世界自由、正义与和平的基础，"
+
+
+# -- fixes found reading the expected files ------------------------------------------------------
+
+
+def relaid(name: str, old: str, new: str) -> str:
+    """The text of test document `name` with `old` (which must occur once) laid out as `new`."""
+    text = (DATA / name).read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    return text.replace(old, new)
+
+
+def test_a_resolution_number_alone_on_a_line_is_not_a_page_number():
+    # As the PDF of 78/214 lays out "resolutions 16/18 of 24 March 2011,1 19/25 of 23 March 2012": the
+    # number on a line of its own looked like page 19 of 25 and was dropped. 78/171 prints pages 2/4 … 4/4.
+    text = relaid("A_RES_78_171.txt", "albinism 11 and 24/33 of 27 September", "albinism 11 and\n24/33\nof 27 September")
+    pp4 = by_eid(parse_resolution(text))["pp4"]
+    assert "against persons with albinism and 24/33 of 27 September 2013 on technical cooperation" in pp4.text
+    assert [r.symbol for r in pp4.references][:2] == ["A/HRC/RES/23/13", "A/HRC/RES/24/33"]
+
+
+def test_a_number_the_next_line_carries_on_is_not_a_marker():
+    # 79/155 pp12 "girls aged 15" ⏎ "to 19": footnote 15 was taken there, the text lost its 15 and the real
+    # marker ("the Pact for the Future,15 while", pp23) was left in the text.
+    paragraphs = by_eid(parse_file("A_RES_79_155.txt"))
+    assert "the leading cause of death among girls aged 15 to 19 in many low- and middle-income" in paragraphs["pp12"].text
+    assert paragraphs["pp12"].footnotes == ()
+    assert paragraphs["pp23"].text.startswith("Taking note of the Pact for the Future, while emphasizing particular")
+    assert markers_with_words_before(paragraphs["pp23"], 7) == [(15, "Future,")]
+
+
+def test_a_preambular_opening_after_a_comma_starts_a_paragraph_without_a_blank_line():
+    # 78/187's extraction lost the blank line between "… both offline and online," and "Reaffirming further
+    # that States parties …": the two were one paragraph. Here 78/171 pp8 and pp9 laid out the same way.
+    text = relaid("A_RES_78_171.txt", "Africa of 18 May 2018,  \n \nExpressing grave", "Africa of 18 May 2018,  \nExpressing grave")
+    paragraphs = by_eid(parse_resolution(text))
+    assert paragraphs["pp8"].text.endswith("and the Pan-African Parliament resolution on persons with albinism in Africa of 18 May 2018,")
+    assert paragraphs["pp9"].text == "Expressing grave concern at all attacks against persons with albinism, including women and children,"
+
+
+def test_after_a_page_break_only_a_preambular_opening_starts_a_paragraph():
+    # 79/146 "…Action Agenda of the Third International Conference on Financing for Development," ⏎ page furniture
+    # ⏎ "Agenda 2063 adopted by the African Union, …" is one paragraph; so is 79/182's "… 46/21 of 24 March 2021,"
+    # ⏎ furniture ⏎ "S-29/1 of 12 February 2021". Here 78/171 pp10 broken the same way after "attacks against persons".
+    furniture = "\n \nA/RES/78/171 \nPersons with albinism\n \n23-25972\n2/4 \n \n \n"
+    text = relaid("A_RES_78_171.txt", "of attacks against persons \nwith albinism, public", f"of attacks against persons,{furniture}Albinism, public")
+    paragraphs = by_eid(parse_resolution(text))
+    assert "of attacks against persons, Albinism, public condemnation of attacks" in paragraphs["pp10"].text
+    assert paragraphs["pp11"].text.startswith("Expressing concern that persons with albinism are disproportionately")
+
+
+def test_lettered_items_of_a_preambular_paragraph_are_its_items():
+    # 78/228 pp9 "Reaffirming that the Global Plan of Action was developed:" then (a)–(f), (f) after a page
+    # break: six preambular paragraphs of their own before, which renumbered every later one.
+    parsed = parse_file("A_RES_78_228.txt")
+    eids = [p.eid for p in parsed.paragraphs]
+    assert eids[8:16] == ["pp9", "pp9(a)", "pp9(b)", "pp9(c)", "pp9(d)", "pp9(e)", "pp9(f)", "pp10"]
+    paragraphs = by_eid(parsed)
+    assert paragraphs["pp9"].text.endswith("the Global Plan of Action was developed:")
+    assert paragraphs["pp9(f)"].text.startswith("To foster cooperation and coordination among all relevant stakeholders,")
+    assert paragraphs["pp10"].text.startswith("Recalling its resolutions 61/180 of 20 December 2006")
+    last = parsed.paragraphs_of(Kind.PREAMBULAR)[-1]
+    assert (last.eid, last.text[:40]) == ("pp48", "Recalling the request made to the Secret")
+    from types import SimpleNamespace
+
+    from resolutions.reading import paragraph_label_en, paragraph_label_zh
+
+    item = SimpleNamespace(kind="preambular", number=9, item="a")
+    assert (paragraph_label_zh(item), paragraph_label_en(item)) == ("序言部分第 9 段(a)分段", "preambular paragraph 9 (a)")
+
+
+def test_a_section_heading_is_the_next_paragraphs_heading_not_text():
+    # 78/234 and 79/161 print headings "I" ⏎ "International Convention on the Elimination of All Forms of Racial
+    # Discrimination" before op1, "II" ⏎ "International Decade for People of African Descent" before op9 …: the
+    # first became a preambular paragraph, the others the end of the operative paragraph before them.
+    heading = " \nII \n \n \nThe rights of persons \nwith albinism \n \n \n"
+    text = relaid("A_RES_78_171.txt", "mental health;  \n \n2. \n", f"mental health;  \n{heading}2. \n")
+    text = text.replace("persons with albinism,  \n \n1. \n", "persons with albinism,  \n \n \nI \n \n \nGeneral \n \n \n1. \n")
+    parsed = parse_resolution(text)
+    paragraphs = by_eid(parsed)
+    assert len(parsed.paragraphs_of(Kind.PREAMBULAR)) == 18
+    assert paragraphs["pp18"].text.endswith("related to persons with albinism,")
+    assert (paragraphs["op1"].heading, paragraphs["op2"].heading, paragraphs["op3"].heading) == (
+        "I. General", "II. The rights of persons with albinism", ""
+    )
+    assert paragraphs["op1"].text.endswith("the enjoyment of the highest attainable standard of physical and mental health;")
+
+
+def test_the_line_end_hyphen_pdfium_reads_as_u_fffe_is_a_hyphen():
+    # The PDFs of 78/172, 78/174 … through pypdfium2: "disability\ufffe" ⏎ "inclusive"; the text read
+    # "disability\ufffe inclusive" (a character XML forbids, and a lost hyphen).
+    text = relaid("A_RES_78_171.txt", "awareness-raising campaigns", "awareness\ufffe\nraising campaigns")
+    op3 = by_eid(parse_resolution(text))["op3"]
+    assert "including through awareness-raising campaigns, the dissemination" in op3.text
+
+
+# -- linear time ---------------------------------------------------------------------------------
+
+
+def numbered_lines(count: int) -> str:
+    """The audit's text (issue 18): a resolution of `count` numbered lines; past 999 one paragraph grows."""
+    body = "".join(f"{k}. Decides to act on item {k};\n" for k in range(1, count + 1))
+    return f"78/999. A resolution of many lines\n\nThe General Assembly,\n\nRecalling,\n\n{body}\n50th plenary meeting\n"
+
+
+def cpu_seconds_to_parse(text: str) -> float:
+    best = float("inf")
+    for _ in range(3):
+        started = time.process_time()
+        parse_resolution(text)
+        best = min(best, time.process_time() - started)
+    return best
+
+
+def test_parse_time_grows_linearly_with_the_text():
+    # 16,000 such lines took 16 s in the audit (34 s here): each line searched the paragraph so far and copied
+    # it. Four times the lines must cost about four times the CPU time, not sixteen (bench/parse.py measures).
+    small, large = cpu_seconds_to_parse(numbered_lines(4000)), cpu_seconds_to_parse(numbered_lines(16000))
+    assert large < 8 * small, (small, large)
