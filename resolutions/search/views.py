@@ -4,6 +4,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 
+from .. import openers
 from ..models import BODY_NAMES_ZH, PARAGRAPH_KIND_NAMES_ZH, Body, Language, ParagraphKind, Resolution
 from ..reading import paragraph_label
 from .service import QueryError, SearchUnavailable, search_arguments, search_paragraphs, symbol_in
@@ -12,7 +13,7 @@ FACET_TITLES = {
     "body": "机构 Body",
     "language": "语言 Language",
     "kind": "段落 Kind",
-    "verb": "开头动词 Opening verb",
+    "verb": "开头用语 Opener",
     "year": "年份 Year",
     "session": "届会 Session",
 }
@@ -29,6 +30,8 @@ def facet_label(name: str, value: str) -> str:
         return Language(value).label
     if name == "kind" and value in ParagraphKind.values:
         return f"{PARAGRAPH_KIND_NAMES_ZH[value]} {ParagraphKind(value).label}"
+    if name == "verb":
+        return openers.label(value)  # 敦促 urges: readable in the other language too
     return value
 
 
