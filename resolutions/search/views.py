@@ -78,7 +78,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
     facets = []
     if outcome is not None:
         facets = [
-            (name, FACET_TITLES[name], facet_links(request.GET, arguments["filters"], name, values[:FACET_VALUES_SHOWN]))
+            (name, FACET_TITLES[name], *shown_and_more(facet_links(request.GET, arguments["filters"], name, values)), len(values))
             for name, values in outcome.facets.items()
             if values
         ]
@@ -129,6 +129,12 @@ def facet_links(params: QueryDict, filters, name: str, values: list[tuple[str, i
             toggled.setlist(name, [v for v in chosen if v != value] if selected else chosen + [value])
         links.append((value, facet_label(name, value), count, _address(toggled), selected))
     return links
+
+
+def shown_and_more(links: list[tuple]) -> tuple[list[tuple], list[tuple]]:
+    """The top FACET_VALUES_SHOWN values (and any chosen one further down), and the rest behind "show all"."""
+    shown = [link for i, link in enumerate(links) if i < FACET_VALUES_SHOWN or link[4]]
+    return shown, [link for i, link in enumerate(links) if i >= FACET_VALUES_SHOWN and not link[4]]
 
 
 def active_filters(params: QueryDict, filters) -> list[tuple[str, str]]:
