@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 
 from .. import openers
-from ..models import BODY_NAMES_ZH, PARAGRAPH_KIND_NAMES_ZH, Body, Language, ParagraphKind, Resolution
+from ..models import BODY_NAMES_ZH, PARAGRAPH_KIND_NAMES_ZH, Body, Language, Paragraph, ParagraphKind, Resolution, official_document_url
 from ..reading import paragraph_label
 from .service import QueryError, SearchUnavailable, search_arguments, search_paragraphs, symbol_in
 
@@ -20,6 +20,7 @@ FACET_TITLES = {
 RANGE_PARAMETERS = {"year": ("year_from", "year_to"), "session": ("session_from", "session_to")}
 FACET_VALUES_SHOWN = 15
 SEARCH_RETRY_AFTER_SECONDS = 10
+CITING_SHOWN = 200  # citing paragraphs listed for a symbol the archive does not hold
 
 
 def facet_label(name: str, value: str) -> str:
@@ -49,6 +50,34 @@ def resolution_named_by(q: str) -> Resolution | None:
     return versions.order_by("-language", "-adopted_on").first()  # zh before en
 
 
+def unheld_symbol(q: str) -> dict | None:
+    """For a bare symbol the archive does not hold: the symbol, the UN document system's address for it, and the
+    held paragraphs that cite it (a paragraph citing it twice, or in a footnote, counts once).
+
+    A short number (60/251) names every symbol ending in it: A/RES/60/251, A/HRC/RES/60/251 …
+    """
+    found = symbol_in(q)
+    if found is None:
+        return None
+    kind, value = found
+    from ..models import Reference
+
+    references = Reference.objects.filter(target_symbol=value) if kind == "symbol" else Reference.objects.filter(target_symbol__endswith="/" + value)
+    ids = set(references.values_list("paragraph_id", flat=True))
+    paragraphs = list(
+        Paragraph.objects.filter(pk__in=ids).select_related("resolution").order_by("-resolution__adopted_on", "resolution__symbol", "-resolution__language", "position")[:CITING_SHOWN]
+    )
+    for paragraph in paragraphs:
+        paragraph.label = paragraph_label(paragraph, paragraph.resolution.language)
+    symbols = sorted(set(references.values_list("target_symbol", flat=True))) or ([value] if kind == "symbol" else [])
+    return {
+        "symbol": value,
+        "official": [(symbol, official_document_url(symbol, "zh"), official_document_url(symbol, "en")) for symbol in symbols],
+        "count": len(ids),
+        "paragraphs": paragraphs,
+    }
+
+
 def search_unavailable(request: HttpRequest) -> HttpResponse:
     """503 with Retry-After: the engine could not answer (never an empty result that looks like one)."""
     if request.path.startswith("/api/"):
@@ -68,6 +97,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
     if resolution is not None:
         return redirect(resolution)
     outcome, refused = None, ""
+    unheld = unheld_symbol(arguments["q"])
     if arguments["q"]:
         try:
             outcome = search_paragraphs(**arguments)
@@ -92,6 +122,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
             "arguments": arguments,
             "outcome": outcome,
             "refused": refused,
+            "unheld": unheld,
             "facets": facets,
             "active_filters": active_filters(request.GET, arguments["filters"]),
             "hidden_filters": hidden_filters(arguments["filters"]),

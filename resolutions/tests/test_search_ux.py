@@ -94,3 +94,28 @@ def test_a_long_facet_shows_its_top_values_and_the_rest_behind_show_all(archive,
     top = facet_section(chosen, "verb").split('<details class="facet-more">')[0]
     assert rare_label in facet_values(top) and 'class="selected"' in top
     assert result_count(chosen) == rare_count
+
+
+def test_a_symbol_the_archive_does_not_hold_says_so_and_lists_the_paragraphs_citing_it(search_engine, client):
+    for name in (*SEED_TEXTS, "A_RES_79_157.txt"):
+        ingest_file(DATA / name)
+    citing = sorted(
+        (p for p in Paragraph.objects.select_related("resolution") if "60/251" in p.text),
+        key=lambda p: (-p.resolution.adopted_on.toordinal(), p.resolution.symbol),
+    )
+    assert {p.resolution.language for p in citing} == {"zh", "en"} and len(citing) == 2
+    for query in ("A/RES/60/251", "a/res/60/251", "60/251"):
+        response = client.get("/search/", {"q": query})
+        assert response.status_code == 200, query  # not held: no redirect
+        page = response.content.decode()
+        assert "本档案未收录 A/RES/60/251" in page or "本档案未收录 60/251" in page
+        assert "2 paragraphs in the archive cite" in page
+        listed = re.findall(r'<ol class="citing">.*?</ol>', page, re.S)[0]
+        assert re.findall(r'<li><a href="([^"]+)">', listed) == [p.get_absolute_url() for p in citing]
+        assert "https://documents.un.org/api/symbol/access?s=A/RES/60/251&amp;l=C&amp;t=pdf" in page
+        assert "https://documents.un.org/api/symbol/access?s=A/RES/60/251&amp;l=E&amp;t=pdf" in page
+    nothing = client.get("/search/", {"q": "A/RES/59/999"}).content.decode()
+    assert "The archive does not hold A/RES/59/999" in nothing and "No paragraph in the archive cites A/RES/59/999" in nothing
+    # A held symbol still opens its resolution.
+    held = client.get("/search/", {"q": "A/RES/67/161"})
+    assert held.status_code == 302 and "67/161" in held["Location"]
