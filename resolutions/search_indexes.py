@@ -18,6 +18,7 @@ class ParagraphIndex(indexes.SearchIndex, indexes.Indexable):
     session = KeywordField(model_attr="resolution__session")
     kind = KeywordField(model_attr="kind")
     verb = KeywordField()
+    change = KeywordField()  # new / changed / unchanged since the previous member of its series; "" outside one
     session_number = indexes.IntegerField()
     year = indexes.IntegerField()
     adopted = indexes.IntegerField()
@@ -28,13 +29,20 @@ class ParagraphIndex(indexes.SearchIndex, indexes.Indexable):
         return Paragraph
 
     def index_queryset(self, using=None):
-        return Paragraph.objects.select_related("resolution").order_by("pk")
+        return Paragraph.objects.select_related("resolution", "lineage").order_by("pk")
 
     def prepare_text_en(self, paragraph: Paragraph) -> str:
         return fold(paragraph.text) if paragraph.resolution.language == "en" else ""
 
     def prepare_verb(self, paragraph: Paragraph) -> str:
         return opening_verb(paragraph.text, paragraph.resolution.language)
+
+    def prepare_change(self, paragraph: Paragraph) -> str:
+        """ParagraphLineage.change (resolutions.series keeps it and reindexes the resolution when it changes)."""
+        try:
+            return paragraph.lineage.change
+        except Paragraph.lineage.RelatedObjectDoesNotExist:
+            return ""
 
     def prepare_session_number(self, paragraph: Paragraph) -> int:
         session = paragraph.resolution.session

@@ -98,8 +98,8 @@ def _store(parsed: ParsedResolution, *, source: bytes, filename: str, checksum: 
     link_references(resolution)
     _keep_source(resolution, source=source, filename=filename, checksum=checksum, user=user)
     align_versions(resolution.work)
+    refresh_series(resolution.symbol)  # first: the index carries the series lineage ("new this year")
     schedule_reindex(resolution.pk)
-    refresh_series(resolution.symbol)
     return IngestResult(resolution, status, parsed.warnings)
 
 
@@ -320,8 +320,8 @@ def record_edit(resolution: Resolution, *, user: Any = None, reason: str = "", b
     align_versions(resolution.work)
     if resolution.moved_from_work_id is not None:  # its symbol was edited: the work it left changed too
         align_versions(Work.objects.filter(pk=resolution.moved_from_work_id).first())
+    refresh_series(resolution.symbol)  # first: the index carries the series lineage ("new this year")
     schedule_reindex(resolution.pk)
-    refresh_series(resolution.symbol)
 
 
 

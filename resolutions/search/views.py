@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from .. import openers
 from ..models import BODY_NAMES_ZH, PARAGRAPH_KIND_NAMES_ZH, Body, Language, Paragraph, ParagraphKind, Resolution, official_document_url
 from ..reading import paragraph_label
+from .forms import MULTI_VALUED
 from .service import QueryError, SearchUnavailable, search_arguments, search_paragraphs, symbol_in
 
 FACET_TITLES = {
@@ -14,9 +15,11 @@ FACET_TITLES = {
     "language": "语言 Language",
     "kind": "段落 Kind",
     "verb": "开头用语 Opener",
+    "change": "系列中 In its series",
     "year": "年份 Year",
     "session": "届会 Session",
 }
+CHANGE_LABELS = {"new": "今年新增 new this year", "changed": "有改动 changed", "unchanged": "未改动 unchanged"}
 RANGE_PARAMETERS = {"year": ("year_from", "year_to"), "session": ("session_from", "session_to")}
 FACET_VALUES_SHOWN = 15
 SEARCH_RETRY_AFTER_SECONDS = 10
@@ -31,6 +34,8 @@ def facet_label(name: str, value: str) -> str:
         return Language(value).label
     if name == "kind" and value in ParagraphKind.values:
         return f"{PARAGRAPH_KIND_NAMES_ZH[value]} {ParagraphKind(value).label}"
+    if name == "change" and value in CHANGE_LABELS:
+        return CHANGE_LABELS[value]
     if name == "verb":
         return openers.label(value)  # 敦促 urges: readable in the other language too
     return value
@@ -186,7 +191,7 @@ def active_filters(params: QueryDict, filters) -> list[tuple[str, str]]:
     found = []
     if filters.symbol:
         found.append((f"决议 Resolution {filters.symbol}", without("symbol")))
-    for name in ("body", "language", "kind", "verb"):
+    for name in MULTI_VALUED:
         for value in getattr(filters, name):
             found.append((f"{FACET_TITLES[name].split()[0]}：{facet_label(name, value)}", without(name, value=value)))
     if filters.session_from is not None or filters.session_to is not None:
@@ -198,7 +203,7 @@ def active_filters(params: QueryDict, filters) -> list[tuple[str, str]]:
 
 def hidden_filters(filters) -> list[tuple[str, object]]:
     """(name, value) of each filter in force, for hidden inputs: a new query keeps them."""
-    found: list[tuple[str, object]] = [(name, value) for name in ("body", "language", "kind", "verb") for value in getattr(filters, name)]
+    found: list[tuple[str, object]] = [(name, value) for name in MULTI_VALUED for value in getattr(filters, name)]
     if filters.symbol:
         found.append(("symbol", filters.symbol))
     for name in ("session_from", "session_to", "year_from", "year_to"):

@@ -4,6 +4,7 @@ both engines (fixture `search_engine`)."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from html import unescape
 from urllib.parse import parse_qs, urlsplit
 
@@ -119,3 +120,26 @@ def test_a_symbol_the_archive_does_not_hold_says_so_and_lists_the_paragraphs_cit
     # A held symbol still opens its resolution.
     held = client.get("/search/", {"q": "A/RES/67/161"})
     assert held.status_code == 302 and "67/161" in held["Location"]
+
+
+def test_new_this_year_keeps_the_paragraphs_with_no_match_in_the_previous_member_of_their_series(search_engine, client):
+    from resolutions.models import ParagraphLineage
+    from resolutions.tests.search_reference import facet_counts
+
+    for name in ("A_RES_78_224.txt", "A_RES_79_187.txt"):  # one series: 79/187 follows 78/224
+        ingest_file(Path(__file__).parent / "corpus" / "en" / name)
+    lineage = {row.paragraph_id: row.change for row in ParagraphLineage.objects.select_related("paragraph__resolution")}
+    new = {pid for pid, change in lineage.items() if change == "new"}
+    changed = {pid for pid, change in lineage.items() if change == "changed"}
+    assert new and changed
+    assert {p.resolution.symbol for p in Paragraph.objects.filter(pk__in=new)} == {"A/RES/79/187"}
+    matching = brute_force("the")
+    result = search_engine.search(SearchRequest(parse_query("the"), Filters(change=("new",)), limit=1000))
+    assert {h.paragraph_id for h in result.hits} == new & matching
+    both = search_engine.search(SearchRequest(parse_query("the"), Filters(change=("new", "changed")), limit=1000))
+    assert {h.paragraph_id for h in both.hits} == (new | changed) & matching
+    assert dict(both.facets["change"]) == facet_counts("the", Filters(change=("new", "changed")))["change"]
+    assert dict(both.facets["change"])["new"] == len(new & matching)
+    page = client.get("/search/", {"q": "the", "change": "new"}).content.decode()
+    assert result_count(page) == len(new & matching)
+    assert "今年新增 new this year" in page and "系列中 In its series" in page
