@@ -14,7 +14,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from . import alignment
-from .models import Footnote, Language, Paragraph, Reference, Resolution, Revision, SourceFile, Work
+from .models import Alignment, Footnote, Language, Paragraph, Reference, Resolution, Revision, SourceFile, Work
 from .parsing import ParsedReference, ParsedResolution, ParseError, parse_resolution
 from .parsing.document import element_id
 from .parsing.sources import read_source
@@ -251,6 +251,7 @@ def align_versions(work: Work | None) -> Work | None:
         for version in versions
     }
     result = alignment.align_versions(units)
+    languages_changed = (work.alignment == Alignment.SINGLE) != (result.status == Alignment.SINGLE)
 
     links = Paragraph.siblings.through
     ids = [p.pk for p in paragraphs]
@@ -273,6 +274,10 @@ def align_versions(work: Work | None) -> Work | None:
     work.save(update_fields=fields)
     for name in fields:  # the caller's copy (resolution.work) says the same
         setattr(given, name, getattr(work, name))
+    if languages_changed:
+        # Held in both languages now, or no longer: every version's index documents say so (search "versions").
+        for version in versions:
+            schedule_reindex(version.pk)
     return work
 
 

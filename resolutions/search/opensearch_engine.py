@@ -36,7 +36,7 @@ from .engine import VALUE_FACETS, EngineGroup, EngineHit, EngineResult, Filters,
 
 GROUP_HITS = 5
 # The facets' fields; year and session are counted on integer / keyword fields and filtered by ranges.
-FACET_FIELDS = {"body": "body", "language": "language", "kind": "kind", "verb": "verb", "change": "change", "year": "year", "session": "session"}
+FACET_FIELDS = {"body": "body", "language": "language", "kind": "kind", "verb": "verb", "change": "change", "versions": "versions", "year": "year", "session": "session"}
 # Ties broken as the Whoosh engine breaks them: newest, then symbol, language, position (unique in a resolution).
 SORTS = {
     "relevance": ["_score", {"adopted": "desc"}, {"symbol": "asc"}, {"language": "asc"}, {"position": "asc"}],

@@ -16,10 +16,12 @@ FACET_TITLES = {
     "kind": "段落 Kind",
     "verb": "开头用语 Opener",
     "change": "系列中 In its series",
+    "versions": "语言版本 Versions",
     "year": "年份 Year",
     "session": "届会 Session",
 }
 CHANGE_LABELS = {"new": "今年新增 new this year", "changed": "有改动 changed", "unchanged": "未改动 unchanged"}
+VERSIONS_LABELS = {"both": "中英文均有 held in both languages", "one": "仅一种语言 one language only"}
 RANGE_PARAMETERS = {"year": ("year_from", "year_to"), "session": ("session_from", "session_to")}
 FACET_VALUES_SHOWN = 15
 SEARCH_RETRY_AFTER_SECONDS = 10
@@ -36,6 +38,8 @@ def facet_label(name: str, value: str) -> str:
         return f"{PARAGRAPH_KIND_NAMES_ZH[value]} {ParagraphKind(value).label}"
     if name == "change" and value in CHANGE_LABELS:
         return CHANGE_LABELS[value]
+    if name == "versions" and value in VERSIONS_LABELS:
+        return VERSIONS_LABELS[value]
     if name == "verb":
         return openers.label(value)  # 敦促 urges: readable in the other language too
     return value

@@ -62,6 +62,7 @@ FILTERS = [
     Filters(symbol="A/RES/67/161", kind=("operative",), verb=("请", "决定")),
     Filters(body=("SC",)),
     Filters(change=("new", "changed"), language=("en",)),
+    Filters(versions=("one",), kind=("operative",)),
 ]
 
 

@@ -143,3 +143,26 @@ def test_new_this_year_keeps_the_paragraphs_with_no_match_in_the_previous_member
     page = client.get("/search/", {"q": "the", "change": "new"}).content.decode()
     assert result_count(page) == len(new & matching)
     assert "今年新增 new this year" in page and "系列中 In its series" in page
+
+
+def test_held_in_both_languages_keeps_the_resolutions_of_which_the_archive_has_both_versions(search_engine, client):
+    from resolutions.services import delete_resolution
+
+    query = "的 OR the OR everyone"
+    ingest_file(DATA / "A_RES_67_161.txt")  # Chinese only
+    chinese = ingest_file(DATA / "A_RES_217_A_III.pdf")  # the Universal Declaration in Chinese
+    assert search_engine.search(SearchRequest(parse_query(query), Filters(versions=("both",)), limit=0)).total == 0
+    # Its English version arrives: both versions of it, and only those, are now "held in both languages".
+    english = ingest_file(DATA / "A_RES_217_A_III_en.xml")
+    expected = {p.pk for p in Paragraph.objects.filter(resolution__symbol=chinese.symbol)} & brute_force(query)
+    assert {p.resolution.language for p in Paragraph.objects.filter(pk__in=expected)} == {"zh", "en"}
+    both = search_engine.search(SearchRequest(parse_query(query), Filters(versions=("both",)), limit=1000))
+    assert {h.paragraph_id for h in both.hits} == expected
+    assert dict(both.facets["versions"]) == {"both": len(expected), "one": len(brute_force(query, Filters(symbol="A/RES/67/161")))}
+    page = client.get("/search/", {"q": query, "versions": "both"}).content.decode()
+    assert result_count(page) == len(expected) and "中英文均有 held in both languages" in page
+    # The English version deleted: the Chinese one is held alone again.
+    delete_resolution(english)
+    assert search_engine.search(SearchRequest(parse_query(query), Filters(versions=("both",)), limit=0)).total == 0
+    alone = search_engine.search(SearchRequest(parse_query(query), Filters(versions=("one",)), limit=0)).total
+    assert alone == len(brute_force(query))
