@@ -153,7 +153,14 @@ STORAGES = {
 # Largest upload a curator may send (bytes); PDFs taking longer than this many seconds to read are refused.
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", 20 * 1024 * 1024))
 PDF_TIME_LIMIT_SECONDS = float(os.environ.get("PDF_TIME_LIMIT_SECONDS", "30"))
-DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
+# The whole of one upload request (several files): refused from its Content-Length before anything is read.
+UPLOAD_MAX_REQUEST_BYTES = int(os.environ.get("UPLOAD_MAX_REQUEST_BYTES", 2 * UPLOAD_MAX_BYTES))
+# Uploaded files above 2.5 MB go to a temporary file, not memory; the form reads one file at a time.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# The non-file part of a request (form fields): Django's default size. A resolution's change form sends
+# about ten fields per paragraph and footnote, so a long resolution needs more than 1,000 fields.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 20_000
 
 # Fetching official PDFs by symbol (manage.py fetch, the admin's "fetch by symbol"): politely, one at a time.
 UN_DOCUMENTS_URL = os.environ.get("UN_DOCUMENTS_URL", "https://documents.un.org").rstrip("/")

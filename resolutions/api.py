@@ -2,20 +2,39 @@
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_safe
 
-from .models import Language, Resolution
-from .reading import describe_mismatch, siblings_of, versions_of
+from . import history
+from .models import ArticleCitation, Language, Resolution
+from .reading import article_citation_urls, describe_mismatch, siblings_of, versions_of
 from .series_views import paragraph_lineage_json, series_json
 
 
 def resolution_as_json(resolution: Resolution, request: HttpRequest) -> dict:
     paragraphs = list(
         resolution.paragraphs.prefetch_related("footnotes", "references__target")
-        .select_related("lineage__first__resolution")
+        .select_related("division", "lineage__first__resolution")
         .order_by("position")
     )
     siblings = siblings_of(paragraphs)
     work = resolution.work
     versions = versions_of(resolution)
+    divisions = list(resolution.divisions.select_related("parent"))
+    citations = list(ArticleCitation.objects.filter(paragraph__resolution=resolution).order_by("paragraph", "start"))
+    citation_urls = article_citation_urls(citations, resolution.language)
+    cited: dict[int, list[dict]] = {}
+    for c in citations:
+        cited.setdefault(c.paragraph_id, []).append(
+            {
+                "instrument": c.instrument,
+                "article": c.article,
+                "paragraph": c.article_paragraph,
+                "item": c.item,
+                "symbol": c.target_symbol,
+                "eid": c.target_eid,
+                "url": request.build_absolute_uri(citation_urls[c.pk]) if citation_urls[c.pk] else "",
+                "in_archive": c.target_id is not None,
+                "in_footnote": c.footnote_id is not None,
+            }
+        )
     return {
         "symbol": resolution.symbol,
         "language": resolution.language,
@@ -53,6 +72,19 @@ def resolution_as_json(resolution: Resolution, request: HttpRequest) -> dict:
         "committee_report": resolution.committee_report,
         "job_number": resolution.job_number,
         "url": request.build_absolute_uri(resolution.get_absolute_url()),
+        # An instrument's structure (annexes, chapters, articles …), parents before children.
+        "divisions": [
+            {
+                "eid": d.eid,
+                "kind": d.kind,
+                "number": d.number,
+                "num": d.num,
+                "heading": d.heading,
+                "parent": d.parent.eid if d.parent else None,
+                "url": request.build_absolute_uri(d.get_absolute_url()),
+            }
+            for d in divisions
+        ],
         "series": series_json(resolution, request),
         "paragraphs": [
             {
@@ -60,6 +92,9 @@ def resolution_as_json(resolution: Resolution, request: HttpRequest) -> dict:
                 "kind": p.kind,
                 "number": p.number,
                 "item": p.item,
+                "num": p.num,
+                "division": p.division.eid if p.division else None,
+                "article": p.division.eid if p.division and p.division.kind == "article" else None,
                 "text": p.text,
                 "url": request.build_absolute_uri(p.get_absolute_url()),
                 # The same paragraph in the other language versions, as aligned: {"en": {"eid", "url"}}.
@@ -78,6 +113,7 @@ def resolution_as_json(resolution: Resolution, request: HttpRequest) -> dict:
                     }
                     for r in p.references.all()
                 ],
+                "article_citations": cited.get(p.pk, []),
                 **paragraph_lineage_json(p, request),
             }
             for p in paragraphs
@@ -99,5 +135,18 @@ def resolution_detail(request: HttpRequest, symbol: str) -> JsonResponse:
     held = sorted(versions, key=lambda v: Language.values.index(v.language) if v.language in Language.values else 99)
     resolution = held[0] if held else None  # zh before en … when no language is asked for
     if resolution is None:
+        withdrawn = history.withdrawn(symbol, language or None)
+        if withdrawn is not None:  # held once, deleted by a curator: say so and when (410), not "never held"
+            return JsonResponse(
+                {
+                    "error": f"{withdrawn.symbol} ({withdrawn.language}) was withdrawn from the archive",
+                    "symbol": withdrawn.symbol,
+                    "language": withdrawn.language,
+                    "withdrawn_at": withdrawn.created_at.isoformat(),
+                    "title": withdrawn.snapshot.get("title", ""),
+                },
+                status=410,
+                json_dumps_params={"ensure_ascii": False},
+            )
         return JsonResponse({"error": f"no resolution {symbol!r} in the archive", "symbol": symbol}, status=404)
     return JsonResponse(resolution_as_json(resolution, request), json_dumps_params={"ensure_ascii": False})

@@ -22,8 +22,17 @@ class LanguageConverter:
         return value
 
 
+# The address of a paragraph or division of an instrument: annex_1/art_5/para_2, annex_1/chp_2, art_19/para_1,
+# annex_1/preamble/formula_1, annex_1/art_2/para_1/subpara_e/point_ii. Every step starts with a letter, so a
+# symbol's own parts (79, 243, Add.1) never pass for one.
+STRUCTURAL_STEP = r"(?:(?:annex|part|chp|sec|art|para|subpara|point|formula|intro)_[0-9a-z]+|preamble|conclusions|intro)"
+STRUCTURAL_EID = rf"(?:annex|part|chp|sec|art)_[0-9a-z]+(?:/{STRUCTURAL_STEP})*"
+# pp3, op7, op3a (op3(a) without its brackets), annex2: the addresses of a resolution's own paragraphs.
+PLAIN_EID = r"(?:pp|op|annex)[0-9]+[a-z]{0,3}"
+
+
 class ParagraphSlugConverter:
-    regex = r"(?:pp|op|annex)[0-9]+[a-z]{0,3}"
+    regex = rf"{PLAIN_EID}|{STRUCTURAL_EID}"
 
     def to_python(self, value: str) -> str:
         return value

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from .instrument_akn import add_instrument
 from .models import Body, ParagraphKind, Reference, Resolution
 from .parsing.text import xml_safe
 from .reading import (
@@ -201,7 +202,29 @@ def resolution_to_akn(resolution: Resolution, site: str) -> ET.Element:
         _el(item, "num", f"({paragraph.item})")
         fill(_el(item, "content"), paragraph)
 
-    annex = [p for p in paragraphs if p.kind == ParagraphKind.ANNEX]
+    def attachment_identification(attachment_meta: ET.Element, eid: str) -> None:
+        """An annex's FRBR identification: the resolution's, with the annex's name (…/!annex_1)."""
+        identification = _el(attachment_meta, "identification", source="#archive")
+        for level, this, uri in (
+            ("FRBRWork", f"{work}/!{eid}", work),
+            ("FRBRExpression", f"{expression}/!{eid}", expression),
+            ("FRBRManifestation", f"{expression}/!{eid}.xml", f"{expression}.akn"),
+        ):
+            frbr = _el(identification, level)
+            _el(frbr, "FRBRthis", value=this)
+            _el(frbr, "FRBRuri", value=uri)
+            _el(frbr, "FRBRdate", date=adopted or "0001-01-01", name="adoption" if level != "FRBRManifestation" else "generation")
+            _el(frbr, "FRBRauthor", href=author if level != "FRBRManifestation" else "#archive")
+            if level == "FRBRWork":
+                _el(frbr, "FRBRcountry", value="un")
+            if level == "FRBRExpression":
+                _el(frbr, "FRBRlanguage", language=language)
+
+    add_instrument(
+        statement, main, paragraphs, list(resolution.divisions.all()),
+        element=_el, fill=fill, frbr=attachment_identification,
+    )
+    annex = [p for p in paragraphs if p.kind == ParagraphKind.ANNEX and p.division_id is None]
     if annex:
         attachments = _el(statement, "attachments")
         attachment = _el(_el(attachments, "attachment", eId="att_1"), "doc", name="annex")

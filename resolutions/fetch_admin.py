@@ -53,7 +53,11 @@ def fetch_view(model_admin, request: HttpRequest) -> HttpResponse:
     outcomes = []
     form = FetchForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        fetcher = Fetcher(timeout=ADMIN_TIMEOUT_SECONDS, retries=ADMIN_RETRIES)
+        fetcher = Fetcher(
+            timeout=ADMIN_TIMEOUT_SECONDS,
+            retries=ADMIN_RETRIES,
+            replace_edits_hint="upload the PDF: its preview shows each change and asks before replacing them",
+        )
         outcomes = list(
             fetcher.fetch_all(
                 form.cleaned_data["symbols"],

@@ -33,7 +33,7 @@ from urllib3.exceptions import HTTPError, InvalidHeader, MaxRetryError, Protocol
 from urllib3.util.retry import Retry
 
 from . import services
-from .models import FetchRecord, Language, Resolution
+from .models import FetchRecord, Language, Origin, Resolution
 from .parsing import ParseError
 
 logger = logging.getLogger(__name__)
@@ -95,6 +95,7 @@ class Fetcher:
         max_bytes: int | None = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
+        replace_edits_hint: str = "--replace-edits stores the official text over them",
     ) -> None:
         self.base_url = (base_url or settings.UN_DOCUMENTS_URL).rstrip("/")
         self.delay = settings.FETCH_DELAY_SECONDS if delay is None else delay
@@ -103,6 +104,7 @@ class Fetcher:
         self.max_retry_after = settings.FETCH_MAX_RETRY_AFTER_SECONDS if max_retry_after is None else max_retry_after
         self.max_bytes = settings.UPLOAD_MAX_BYTES if max_bytes is None else max_bytes
         self.sleep, self.clock = sleep, clock
+        self.replace_edits_hint = replace_edits_hint  # how the caller's user replaces curators' edits if they mean to
         self._last_request: float | None = None
         # Redirects are followed (the endpoint answers with one); every other retry is ours, below.
         self.pool = urllib3.PoolManager(
@@ -117,17 +119,26 @@ class Fetcher:
     # --- Many versions -------------------------------------------------------------------------------
 
     def fetch_all(
-        self, symbols: Iterable[str], languages: Iterable[str], *, refresh: bool = False, user: Any = None
+        self,
+        symbols: Iterable[str],
+        languages: Iterable[str],
+        *,
+        refresh: bool = False,
+        user: Any = None,
+        replace_edits: bool = False,
     ) -> Iterator[FetchOutcome]:
         """Every symbol in every language, in order; one failure never stops the others."""
         languages = list(languages)
         for symbol in symbols:
             for language in languages:
-                yield self.fetch(symbol, language, refresh=refresh, user=user)
+                yield self.fetch(symbol, language, refresh=refresh, user=user, replace_edits=replace_edits)
 
     # --- One version ---------------------------------------------------------------------------------
 
-    def fetch(self, symbol: str, language: str, *, refresh: bool = False, user: Any = None) -> FetchOutcome:
+    def fetch(
+        self, symbol: str, language: str, *, refresh: bool = False, user: Any = None, replace_edits: bool = False
+    ) -> FetchOutcome:
+        """One version; a text curators have edited since its last ingest is replaced only with `replace_edits`."""
         symbol = symbol.strip()
         url = document_url(symbol, language, base_url=self.base_url)
         if language not in FETCH_LANGUAGES:
@@ -150,12 +161,16 @@ class Fetcher:
                     symbol, language, HELD, f"held from {source}, not fetched; --refresh fetches the official PDF over it", url
                 )
         try:
-            return self._fetch(symbol, language, url, record=record if held is not None else None, user=user)
+            return self._fetch(
+                symbol, language, url, record=record if held is not None else None, user=user, replace_edits=replace_edits
+            )
         except FetchError as error:
             logger.info("fetch %s %s failed: %s", symbol, language, error)
             return FetchOutcome(symbol, language, FAILED, str(error), url)
 
-    def _fetch(self, symbol: str, language: str, url: str, *, record: FetchRecord | None, user: Any) -> FetchOutcome:
+    def _fetch(
+        self, symbol: str, language: str, url: str, *, record: FetchRecord | None, user: Any, replace_edits: bool
+    ) -> FetchOutcome:
         conditional = {}
         if record is not None and record.etag:
             conditional["If-None-Match"] = record.etag
@@ -180,8 +195,13 @@ class Fetcher:
                 f"the document system's PDF is {parsed.symbol} ({parsed.language}), not the {symbol} ({language}) asked for; nothing stored"
             )
         with transaction.atomic():
-            # TODO(curator, issue 16): pass provenance="fetch" once ingest_resolution accepts a provenance label.
-            result = services.ingest_resolution(source=body, filename=filename, uploaded_by=user, parsed=parsed)
+            try:
+                result = services.ingest_resolution(
+                    source=body, filename=filename, uploaded_by=user, parsed=parsed, origin=Origin.FETCH,
+                    replace_edits=replace_edits,
+                )
+            except services.CuratorEditsError as refusal:  # a curator's correction is never replaced silently
+                raise FetchError(f"not stored: {refusal}; {self.replace_edits_hint}") from refusal
             now = timezone.now()
             FetchRecord.objects.update_or_create(
                 symbol=result.resolution.symbol,

@@ -4,9 +4,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 from .parsing import Adoption as ParsedAdoption
 from .parsing import Body as ParsedBody
+from .parsing import DivisionKind as ParsedDivisionKind
 from .parsing import Kind as ParsedKind
 
 
@@ -53,12 +55,35 @@ class ParagraphKind(models.TextChoices):
     PREAMBULAR = ParsedKind.PREAMBULAR.value, "preambular"
     OPERATIVE = ParsedKind.OPERATIVE.value, "operative"
     ANNEX = ParsedKind.ANNEX.value, "annex"
+    ARTICLE = ParsedKind.ARTICLE.value, "article"
 
 
 PARAGRAPH_KIND_NAMES_ZH = {
     ParagraphKind.PREAMBULAR: "序言部分",
     ParagraphKind.OPERATIVE: "执行部分",
     ParagraphKind.ANNEX: "附件",
+    ParagraphKind.ARTICLE: "条款",
+}
+
+
+class DivisionKind(models.TextChoices):
+    ANNEX = ParsedDivisionKind.ANNEX.value, "annex"
+    PART = ParsedDivisionKind.PART.value, "part"
+    CHAPTER = ParsedDivisionKind.CHAPTER.value, "chapter"
+    SECTION = ParsedDivisionKind.SECTION.value, "section"
+    PREAMBLE = ParsedDivisionKind.PREAMBLE.value, "preamble"
+    ARTICLE = ParsedDivisionKind.ARTICLE.value, "article"
+    CONCLUSIONS = ParsedDivisionKind.CONCLUSIONS.value, "closing words"
+
+
+DIVISION_KIND_NAMES_ZH = {
+    DivisionKind.ANNEX: "附件",
+    DivisionKind.PART: "部分",
+    DivisionKind.CHAPTER: "章",
+    DivisionKind.SECTION: "节",
+    DivisionKind.PREAMBLE: "序言",
+    DivisionKind.ARTICLE: "条",
+    DivisionKind.CONCLUSIONS: "结尾",
 }
 
 
@@ -168,14 +193,55 @@ class Resolution(models.Model):
         return f"{self.session}/{self.number}"
 
 
+class Division(models.Model):
+    """An annex, part, chapter, section, preamble or article of a structured text (an annexed convention,
+    the Universal Declaration): the contents of a long document, and the permanent link of each article.
+
+    `eid` is the Akoma Ntoso-style address, the same in every language version (annex_1, annex_1/chp_2,
+    annex_1/art_5, art_19); `num` the number as printed ("Article 5", "第十九条"), `number` its value.
+    """
+
+    resolution = models.ForeignKey(Resolution, on_delete=models.CASCADE, related_name="divisions")
+    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="children")
+    kind = models.CharField(max_length=16, choices=DivisionKind.choices)
+    eid = models.CharField(max_length=64, help_text="annex_1, annex_1/chp_2, annex_1/art_5, art_19")
+    number = models.PositiveIntegerField(default=0)
+    num = models.CharField(max_length=64, blank=True, help_text="As printed: Article 5, Chapter II, 第十九条")
+    heading = models.TextField(blank=True, help_text="Its title: Protection of sovereignty, 总则")
+    position = models.PositiveIntegerField(help_text="Order in the document, from 1")
+
+    class Meta:
+        ordering = ["resolution", "position"]
+        constraints = [models.UniqueConstraint(fields=["resolution", "eid"], name="unique_division_eid")]
+
+    def __str__(self) -> str:
+        return f"{self.resolution.symbol} {self.eid}"
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "paragraph-detail",
+            kwargs={"symbol": self.resolution.symbol, "language": self.resolution.language, "eid": self.eid},
+        )
+
+
 class Paragraph(models.Model):
     resolution = models.ForeignKey(Resolution, on_delete=models.CASCADE, related_name="paragraphs")
     kind = models.CharField(max_length=16, choices=ParagraphKind.choices)
     position = models.PositiveIntegerField(help_text="Order in the document, from 1")
-    number = models.PositiveIntegerField(help_text="Printed number (operative) or position (preambular, annex)")
+    number = models.PositiveIntegerField(
+        help_text="Printed number (operative, numbered paragraphs of an instrument) or position (preambular, "
+        "old annexes); 0 for an instrument's paragraph printed without a number"
+    )
     item = models.CharField(max_length=8, blank=True, help_text="a, b … for the lettered items of a paragraph")
-    eid = models.CharField(max_length=64, help_text="pp3, op7, op3(a): stable within the resolution")
+    eid = models.CharField(
+        max_length=64, help_text="pp3, op7, op3(a), annex_1/art_5/para_2: stable within the resolution"
+    )
     text = models.TextField()
+    division = models.ForeignKey(
+        Division, on_delete=models.SET_NULL, null=True, blank=True, related_name="paragraphs",
+        help_text="The innermost article, section, preamble or annex it sits in",
+    )
+    num = models.CharField(max_length=16, blank=True, help_text="Its number as printed in an article: 2., (a), (ii)")
     # The same paragraph in the work's other language versions, as services.align_versions paired them.
     siblings = models.ManyToManyField("self", symmetrical=True, blank=True, editable=False)
 
@@ -225,6 +291,8 @@ class Footnote(models.Model):
     number = models.PositiveIntegerField()
     offset = models.PositiveIntegerField(null=True, blank=True, help_text="Where the marker sits in the paragraph")
     text = models.TextField()
+    # Set when an edit took away the words the marker followed: shown to curators, the marker is not placed.
+    review_note = models.CharField(max_length=255, blank=True)
 
     class Meta:
         ordering = ["resolution", "number"]
@@ -249,9 +317,11 @@ class Reference(models.Model):
     target = models.ForeignKey(
         Resolution, on_delete=models.SET_NULL, null=True, blank=True, related_name="cited_by"
     )
+    # Set when an edit changed the cited words: shown to curators; start = end = 0 so no words are linked.
+    review_note = models.CharField(max_length=255, blank=True)
 
     class Meta:
-        ordering = ["paragraph", "start"]
+        ordering = ["paragraph", "start", "pk"]  # pk: references at the same offset keep one order
 
     def __str__(self) -> str:
         return f"{self.paragraph} -> {self.target_symbol}"
@@ -274,6 +344,36 @@ class Reference(models.Model):
         return self.target.get_absolute_url()
 
 
+class ArticleCitation(models.Model):
+    """A paragraph (or one of its footnotes) citing an article of an instrument: "article 19 of the Universal
+    Declaration of Human Rights", "《禁止酷刑公约》第 2 条第 1 款".
+
+    `target_symbol` and `target_eid` say where the article is (A/RES/217(III) art_19; A/RES/39/46
+    annex_1/art_2) whether or not the archive holds it; `target` is that article once it is held.
+    """
+
+    paragraph = models.ForeignKey(Paragraph, on_delete=models.CASCADE, related_name="article_citations")
+    footnote = models.ForeignKey(
+        Footnote, on_delete=models.CASCADE, null=True, blank=True, related_name="article_citations"
+    )
+    instrument = models.CharField(max_length=32, blank=True, db_index=True, help_text="Key in instruments.toml")
+    target_symbol = models.CharField(max_length=64, blank=True, help_text="The resolution that adopted it")
+    target_eid = models.CharField(max_length=64, help_text="The article's address there: art_19, annex_1/art_5")
+    article = models.PositiveIntegerField()
+    article_paragraph = models.PositiveIntegerField(null=True, blank=True)
+    item = models.CharField(max_length=8, blank=True)
+    start = models.PositiveIntegerField(default=0)
+    end = models.PositiveIntegerField(default=0)
+    target = models.ForeignKey(Division, on_delete=models.SET_NULL, null=True, blank=True, related_name="cited_by")
+
+    class Meta:
+        ordering = ["paragraph", "start"]
+        indexes = [models.Index(fields=["target_symbol", "target_eid"], name="article_citation_target")]
+
+    def __str__(self) -> str:
+        return f"{self.paragraph} -> {self.target_symbol or self.instrument} {self.target_eid}"
+
+
 ODS_LANGUAGES = {"ar": "A", "zh": "C", "en": "E", "fr": "F", "ru": "R", "es": "S"}
 
 
@@ -281,16 +381,35 @@ def official_document_url(symbol: str, language: str) -> str:
     return f"https://documents.un.org/api/symbol/access?s={symbol}&l={ODS_LANGUAGES.get(language, 'E')}&t=pdf"
 
 
+class Origin(models.TextChoices):
+    """Where a change to the archive came from."""
+
+    INGEST = "ingest", "ingest command"
+    UPLOAD = "upload", "admin upload"
+    FETCH = "fetch", "fetched from the UN document system"
+    EDIT = "edit", "admin edit"
+    RESTORE = "restore", "restored from a revision"
+    IMPORT = "import", "imported from a backup or the kept originals"
+    DELETE = "delete", "deleted"
+
+
+# Changes that bring the text of an official file: the state curators' edits are measured against
+# (an import replays kept originals: their texts are official files too).
+FILE_ORIGINS = (Origin.INGEST, Origin.UPLOAD, Origin.FETCH, Origin.IMPORT)
+
+
 class SourceFile(models.Model):
     """An original file as a curator or the ingest command gave it, kept for provenance and restore."""
 
     resolution = models.ForeignKey(Resolution, on_delete=models.SET_NULL, null=True, blank=True, related_name="sources")
-    file = models.FileField(upload_to="sources/%Y/%m/")
+    # MEDIA_ROOT/sources/2026/12/20261203T120501.123456Z-<sha256 prefix>-<short name>: upload time first.
+    file = models.FileField(upload_to="sources/%Y/%m/", max_length=255)
     filename = models.CharField(max_length=255)
     sha256 = models.CharField(max_length=64, db_index=True)
     size = models.PositiveBigIntegerField()
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    origin = models.CharField(max_length=16, choices=Origin.choices, default=Origin.INGEST)
 
     class Meta:
         ordering = ["-uploaded_at"]
@@ -325,19 +444,32 @@ class FetchRecord(models.Model):
 
 
 class Revision(models.Model):
-    """The text of a resolution as it was before an upload or edit replaced it."""
+    """A resolution's text as one change left it: who made the change, when, and from where.
 
-    resolution = models.ForeignKey(Resolution, on_delete=models.CASCADE, related_name="revisions")
-    created_at = models.DateTimeField(auto_now_add=True)
+    The newest revision of a resolution is its current text; every earlier one can be compared with it
+    and restored. A deleted resolution keeps its revisions (the last one, origin "delete", holds the
+    text it had), so it can be restored and its permanent link can say when it was withdrawn.
+    """
+
+    resolution = models.ForeignKey(
+        Resolution, on_delete=models.SET_NULL, null=True, blank=True, related_name="revisions"
+    )
+    symbol = models.CharField(max_length=64, db_index=True)
+    language = models.CharField(max_length=2, choices=Language.choices)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    origin = models.CharField(max_length=16, choices=Origin.choices, default=Origin.EDIT)
     reason = models.CharField(max_length=255, blank=True)
-    snapshot = models.JSONField(help_text="Metadata, paragraphs and footnotes as they were")
+    snapshot = models.JSONField(help_text="Metadata, paragraphs, footnotes and references as this change left them")
+    # What this change did, for the histories: {"paragraphs": {"op3": "edited", ...}, "fields": [...], "footnotes": [...]}.
+    changes = models.JSONField(default=dict, blank=True)
 
     class Meta:
-        ordering = ["-created_at"]
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["symbol", "language", "created_at"])]
 
     def __str__(self) -> str:
-        return f"{self.resolution} @ {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.symbol} ({self.language}) @ {self.created_at:%Y-%m-%d %H:%M} ({self.origin})"
 
 
 class IndexTask(models.Model):

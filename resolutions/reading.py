@@ -20,7 +20,10 @@ from .models import (
     LANGUAGE_NAMES_ZH,
     PARAGRAPH_KIND_NAMES_ZH,
     Alignment,
+    ArticleCitation,
     Body,
+    Division,
+    DivisionKind,
     Footnote,
     Language,
     Paragraph,
@@ -30,6 +33,7 @@ from .models import (
     Work,
     official_document_url,
 )
+from .parsing.article_citations import instrument_named, instruments
 
 HTML_LANG = HTML_LANGUAGE_TAGS
 LANGUAGE_ORDER = {language: index for index, language in enumerate(Language.values)}
@@ -115,7 +119,10 @@ def cited_number(resolution) -> str:
 
 
 def paragraph_label_zh(paragraph) -> str:
-    """序言部分第 3 段, 执行部分第 7 段, 执行部分第 3 段(a)分段, 附件第 2 段"""
+    """序言部分第 3 段, 执行部分第 7 段, 执行部分第 3 段(a)分段, 附件第 2 段; in an instrument 第 5 条第 2 款,
+    第 2 条(e)项(ii)目, 第十九条, 序言部分第 3 段"""
+    if "/" in getattr(paragraph, "eid", ""):
+        return structural_label(paragraph, "zh")
     label = f"{PARAGRAPH_KIND_NAMES_ZH[paragraph.kind]}第 {paragraph.number} 段"
     if paragraph.kind == ParagraphKind.OPERATIVE and paragraph.item:
         label += f"({paragraph.item})分段"
@@ -123,6 +130,10 @@ def paragraph_label_zh(paragraph) -> str:
 
 
 def paragraph_label_en(paragraph) -> str:
+    """preambular paragraph 3, operative paragraph 3 (a); in an instrument article 5 (2), article 2 (e) (ii),
+    article 19, preambular paragraph 3"""
+    if "/" in getattr(paragraph, "eid", ""):
+        return structural_label(paragraph, "en")
     if paragraph.kind == ParagraphKind.PREAMBULAR:
         return f"preambular paragraph {paragraph.number}"
     if paragraph.kind == ParagraphKind.ANNEX:
@@ -131,17 +142,161 @@ def paragraph_label_en(paragraph) -> str:
 
 
 def citation_zh(resolution, paragraph=None) -> str:
-    """大会第 67/161 号决议，执行部分第 7 段"""
+    """大会第 67/161 号决议，执行部分第 7 段; 《联合国打击网络犯罪公约》第 5 条第 2 款; 《世界人权宣言》第十九条"""
     body = BODY_NAMES_ZH.get(resolution.body, "")
     cited = f"{body}第 {cited_number(resolution)} 号决议"
+    if paragraph is not None and "/" in getattr(paragraph, "eid", ""):
+        return _in_instrument_zh(resolution, paragraph.eid, structural_label(paragraph, "zh"), cited)
     return f"{cited}，{paragraph_label_zh(paragraph)}" if paragraph is not None else cited
 
 
 def citation_en(resolution, paragraph=None) -> str:
-    """General Assembly resolution 67/161, operative paragraph 7"""
+    """General Assembly resolution 67/161, operative paragraph 7; article 5 (2) of the United Nations Convention
+    against Cybercrime, annexed to General Assembly resolution 79/243; article 19 of the Universal Declaration
+    of Human Rights"""
     body = BODY_NAMES_EN.get(resolution.body, "")
     cited = f"{body} resolution {cited_number(resolution)}".strip()
+    if paragraph is not None and "/" in getattr(paragraph, "eid", ""):
+        return _in_instrument_en(resolution, paragraph.eid, structural_label(paragraph, "en"), cited)
     return f"{cited}, {paragraph_label_en(paragraph)}" if paragraph is not None else cited
+
+
+# --- Places in an instrument: article 5 (2), 第 5 条第 2 款 ------------------------------------------------
+
+ORDINALS_EN = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"]
+CHINESE_DIGITS = "〇一二三四五六七八九"
+CHINESE_NUMERAL_RE = re.compile(r"[一二三四五六七八九十百]")
+# The kind of text an annex heading names, for citing an instrument the table does not know:
+# "Principles … annexed to resolution 67/161".
+INSTRUMENT_WORD_EN_RE = re.compile(r"\b(Convention|Covenant|Declaration|Protocol|Principles|Guidelines|Rules|Charter|Statute|Code)\b")
+
+
+def chinese_number(number: int) -> str:
+    """19 -> 十九, 29 -> 二十九, 10 -> 十, 105 -> 一百零五 (as the Chinese Declaration numbers its articles)."""
+    if number < 10:
+        return CHINESE_DIGITS[number]
+    if number < 20:
+        return "十" + (CHINESE_DIGITS[number % 10] if number % 10 else "")
+    if number < 100:
+        return CHINESE_DIGITS[number // 10] + "十" + (CHINESE_DIGITS[number % 10] if number % 10 else "")
+    rest = number % 100
+    tail = "" if not rest else ("零" + chinese_number(rest) if rest < 10 else chinese_number(rest).replace("十", "一十", 1) if rest < 20 else chinese_number(rest))
+    return CHINESE_DIGITS[number // 100] + "百" + tail
+
+
+def _steps(eid: str) -> dict[str, str]:
+    """annex_1/art_2/para_1/subpara_e/point_ii -> {"annex": "1", "art": "2", "para": "1", "subpara": "e", "point": "ii"};
+    preamble, conclusions, intro and formula_1 stand for themselves."""
+    steps: dict[str, str] = {}
+    for step in eid.split("/"):
+        name, _, value = step.partition("_")
+        steps[name] = value
+    return steps
+
+
+def _article_num(paragraph) -> str:
+    """The article's number as printed, when the paragraph's division is at hand ("第十九条", "第 5 条")."""
+    division = getattr(paragraph, "division", None)
+    if division is not None and division.kind == DivisionKind.ARTICLE:
+        return division.num
+    return ""
+
+
+def structural_label(paragraph, language: str) -> str:
+    """The name of a paragraph of an instrument, in `language`, from its address and printed number.
+
+    `number` is 0 when the paragraph is not numbered in print (the Declaration's article 19, the intro of
+    article 2 of 79/243's Convention): then the first paragraph of an article is the article itself and a later
+    one is named by its place (第二条第二款, "article 2, second paragraph")."""
+    steps = _steps(paragraph.eid)
+    place = int(steps["para"]) if steps.get("para", "").isdigit() else 0
+    item_zh, item_en = _item_names(steps, paragraph.num)
+    if "art" in steps:
+        printed = _article_num(paragraph)
+        chinese = bool(CHINESE_NUMERAL_RE.search(printed))
+        if language == "zh":
+            label = printed if chinese else f"第 {steps['art']} 条"
+            if paragraph.number:
+                label += f"第{chinese_number(paragraph.number)}款" if chinese else f"第 {paragraph.number} 款"
+            elif place > 1:
+                label += f"第{chinese_number(place)}款"
+            elif "intro" in steps:
+                label += "导言"
+            return label + item_zh
+        label = f"article {steps['art']}"
+        if paragraph.number:
+            label += f" ({paragraph.number})"
+        elif place > 1:
+            label += f", {_ordinal(place)} paragraph"
+        elif "intro" in steps:
+            label += ", introduction"
+        return label + item_en
+    annex = steps.get("annex", "")
+    annex_zh = "附件" if annex in ("", "1") else f"附件 {annex} "
+    annex_en = "annex" if annex in ("", "1") else f"annex {annex}"
+    place = paragraph.number or place
+    if "preamble" in steps:
+        if "formula" in steps:
+            return "序言部分套语" if language == "zh" else "preamble, formula"
+        return f"序言部分第 {place} 段" if language == "zh" else f"preambular paragraph {place}"
+    if "conclusions" in steps:
+        return f"{annex_zh.strip()}结尾部分" if language == "zh" else f"{annex_en}, closing words"
+    if language == "zh":
+        return f"{annex_zh}第 {place} 段" + item_zh
+    return f"{annex_en}, paragraph {place}" + item_en
+
+
+def _item_names(steps: dict[str, str], num: str) -> tuple[str, str]:
+    """"(e)项(ii)目" and " (e) (ii)" for subparagraph (e), point (ii); a point printed ㈡ stays ㈡ in Chinese."""
+    zh = en = ""
+    if "subpara" in steps:
+        zh += f"({steps['subpara']})项"
+        en += f" ({steps['subpara']})"
+    if "point" in steps:
+        zh += f"{num if num and not num.startswith('(') else '(' + steps['point'] + ')'}目"
+        en += f" ({steps['point']})"
+    return zh, en
+
+
+def _ordinal(number: int) -> str:
+    return ORDINALS_EN[number - 1] if 0 < number <= len(ORDINALS_EN) else f"{number}th"
+
+
+def instrument_of(resolution, eid: str):
+    """(instrument, annex heading) for a place in a resolution: the instrument of the table an annex heading
+    names (79/243's annex_1: the Convention against Cybercrime), or the resolution itself (the Universal
+    Declaration's art_19); None when the table knows none. Annex headings are read once per resolution object."""
+    annex = _steps(eid).get("annex")
+    if annex is None:
+        own = next((i for i in instruments().values() if i.symbol == resolution.symbol and i.articles_at == ""), None)
+        return own, ""
+    headings = getattr(resolution, "_annex_headings", None)
+    if headings is None:
+        headings = dict(resolution.divisions.filter(kind=DivisionKind.ANNEX).values_list("eid", "heading"))
+        resolution._annex_headings = headings
+    heading = headings.get(f"annex_{annex}", "")
+    return (instrument_named(heading, resolution.language) if heading else None), heading
+
+
+def _in_instrument_zh(resolution, eid: str, label: str, cited: str) -> str:
+    instrument, _ = instrument_of(resolution, eid)
+    if instrument is not None:
+        return f"《{instrument.title_zh}》{label}"
+    if label.startswith("附件"):
+        return f"{cited}{label}"
+    return f"{cited}附件{label}"
+
+
+def _in_instrument_en(resolution, eid: str, label: str, cited: str) -> str:
+    instrument, heading = instrument_of(resolution, eid)
+    annexed = "annex" in _steps(eid)
+    if instrument is not None:
+        placed = f"{label} of the {instrument.title_en}"
+        return f"{placed}, annexed to {cited}" if annexed and instrument.articles_at else placed
+    if label.startswith("annex"):
+        return f"{cited}, {label}"
+    word = INSTRUMENT_WORD_EN_RE.search(heading or "")
+    return f"{label} of the {word.group(1) if word else 'text'} annexed to {cited}"
 
 
 def paragraph_label(paragraph, language: str) -> str:
@@ -200,6 +355,8 @@ def paragraph_neighbourhood(
     """What a paragraph's page shows: the paragraph with its own lettered items when it has them (op3 shows
     (a), (b) …), and the paragraphs just before and after them. `paragraphs` in document order."""
     family = [p for p in paragraphs if p.kind == paragraph.kind and p.number == paragraph.number]
+    if "/" in paragraph.eid:  # in an instrument: the paragraph and its subparagraphs and points
+        family = [p for p in paragraphs if p.eid == paragraph.eid or p.eid.startswith(paragraph.eid + "/")]
     shown = family if not paragraph.item else [paragraph]
     first = paragraphs.index(shown[0])
     after = paragraphs.index(shown[-1]) + 1
@@ -285,6 +442,124 @@ def prepare_text(
         footnote.links = [link(r) for r in references if r.footnote_id == footnote.pk]
         footnote.markers = []
         footnote.cited_in = next((p for p in paragraphs if p.pk == footnote.paragraph_id), None)
+    add_article_citation_links(paragraphs, footnotes, resolution.language)
+
+
+# --- Article citations in a page's text, and who cites an article -------------------------------------------
+
+
+def article_citation_urls(citations: list[ArticleCitation], language: str) -> dict[int, str]:
+    """Where each citation leads: the article (or its paragraph) when held, else the UN document system, else
+    the instrument's own page (the Charter). Two more queries for a whole page."""
+    held = {c.target_id for c in citations if c.target_id}
+    targets = {d.pk: d for d in Division.objects.filter(pk__in=held).select_related("resolution")}
+    wanted = {(c.target_id, f"{targets[c.target_id].eid}/para_{c.article_paragraph}") for c in citations
+              if c.target_id in targets and c.article_paragraph}
+    existing = set()
+    if wanted:
+        existing = set(
+            Paragraph.objects.filter(
+                resolution_id__in={targets[t].resolution_id for t, _ in wanted}, eid__in={eid for _, eid in wanted}
+            ).values_list("resolution_id", "eid")
+        )
+    table = instruments()
+    urls = {}
+    for citation in citations:
+        target = targets.get(citation.target_id)
+        if target is not None:
+            eid = f"{target.eid}/para_{citation.article_paragraph}"
+            if citation.article_paragraph and (target.resolution_id, eid) in existing:
+                urls[citation.pk] = reverse(
+                    "paragraph-detail",
+                    kwargs={"symbol": target.resolution.symbol, "language": target.resolution.language, "eid": eid},
+                )
+            else:
+                urls[citation.pk] = target.get_absolute_url()
+        elif citation.target_symbol:
+            urls[citation.pk] = official_document_url(citation.target_symbol, language)
+        else:
+            instrument = table.get(citation.instrument)
+            urls[citation.pk] = (instrument.url_zh if language == "zh" else instrument.url_en) if instrument else ""
+    return urls
+
+
+def citation_title(citation: ArticleCitation) -> str:
+    """The tooltip of a citation's link: 《世界人权宣言》第 19 条 · Universal Declaration of Human Rights, article 19."""
+    instrument = instruments().get(citation.instrument)
+    where = f"第 {citation.article} 条"
+    if citation.article_paragraph:
+        where += f"第 {citation.article_paragraph} 款"
+    there = f"article {citation.article}" + (f" ({citation.article_paragraph})" if citation.article_paragraph else "")
+    if instrument is None:
+        return f"{where} · {there}"
+    held = "" if citation.target_id else " · 联合国正式文件系统 UN Official Document System"
+    return f"《{instrument.title_zh}》{where} · {instrument.title_en}, {there}{held}"
+
+
+def add_article_citation_links(paragraphs: list[Paragraph], footnotes: list, language: str) -> None:
+    """Put a link on the words of every article citation, beside the paragraph's other links.
+
+    The articles of a range ("articles 19 to 22") share the words of its last number: those words lead to the
+    last article."""
+    citations = list(
+        ArticleCitation.objects.filter(paragraph__in=[p.pk for p in paragraphs], article__gt=0)
+        .order_by("paragraph", "start", "-article")
+    )
+    if not citations:
+        return
+    urls = article_citation_urls(citations, language)
+    by_span: dict[tuple, ArticleCitation] = {}
+    for citation in citations:
+        key = (citation.paragraph_id, citation.footnote_id, citation.start, citation.end)
+        if key not in by_span:
+            by_span[key] = citation
+    footnote_by_pk = {f.pk: f for f in footnotes}
+    paragraph_by_pk = {p.pk: p for p in paragraphs}
+    for (paragraph_pk, footnote_pk, start, end), citation in by_span.items():
+        link = Link(start, end, urls[citation.pk], citation_title(citation), external=citation.target_id is None)
+        holder = footnote_by_pk.get(footnote_pk) if footnote_pk else paragraph_by_pk.get(paragraph_pk)
+        if holder is not None and urls[citation.pk]:
+            holder.links = [*getattr(holder, "links", []), link]
+
+
+def article_cited_by(
+    resolution: Resolution, eid: str, *, paragraph_number: int | None = None
+) -> tuple[list[dict], list[dict]]:
+    """Paragraphs citing the article `eid` of `resolution` (any language version of it): (from other resolutions,
+    from its own text), one per citing paragraph, the citing resolution in the page's language when held in
+    several. With `paragraph_number`, only citations naming that paragraph of the article."""
+    citing = (
+        ArticleCitation.objects.filter(target_symbol=resolution.symbol, target_eid=eid)
+        .select_related("paragraph__resolution", "footnote")
+        .order_by("paragraph__resolution__adopted_on", "paragraph__resolution__symbol", "paragraph__position", "start")
+    )
+    if paragraph_number is not None:
+        citing = citing.filter(article_paragraph=paragraph_number)
+    chosen: dict[tuple[str, str], dict] = {}
+    for citation in citing:
+        paragraph = citation.paragraph
+        citer = paragraph.resolution
+        key = (citer.symbol, paragraph.eid)
+        entry = chosen.get(key)
+        if entry is not None and (entry["resolution"].pk == citer.pk or entry["resolution"].language == resolution.language
+                                  or citer.language != resolution.language):
+            continue
+        in_footnote = citation.footnote is not None
+        chosen[key] = {
+            "resolution": citer,
+            "paragraph": paragraph,
+            "html_lang": HTML_LANG.get(citer.language, citer.language),
+            "opening_text": paragraph.text,
+            "context_text": citation.footnote.text if in_footnote else paragraph.text,
+            "start": citation.start,
+            "end": citation.end,
+            "in_footnote": in_footnote,
+        }
+    others = [c for c in chosen.values() if c["resolution"].symbol != resolution.symbol]
+    own = [c for c in chosen.values() if c["resolution"].symbol == resolution.symbol]
+    others.sort(key=lambda c: (c["resolution"].adopted_on is not None, c["resolution"].adopted_on, c["resolution"].symbol), reverse=True)
+    own.sort(key=lambda c: c["paragraph"].position)
+    return others, own
 
 
 def cited_by(resolution: Resolution) -> list[dict]:

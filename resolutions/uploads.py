@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from django.conf import settings
-from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile, StopUpload
 
 SHA256_RE = re.compile(r"[0-9a-f]{64}")
 STAGING_DIRNAME = "upload-staging"
@@ -99,19 +99,40 @@ def purge_stale(*, max_age: float = STAGING_MAX_AGE_SECONDS) -> int:
     return removed
 
 
+def request_too_large(request) -> int:
+    """The size the request announces when it is over settings.UPLOAD_MAX_REQUEST_BYTES, else 0.
+
+    Checked before the body is read: a request of several large files is refused without reading them.
+    """
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+    return length if length > settings.UPLOAD_MAX_REQUEST_BYTES else 0
+
+
 class SizeLimitUploadHandler(FileUploadHandler):
-    """Stop receiving any uploaded file once it passes settings.UPLOAD_MAX_BYTES.
+    """Stop receiving any uploaded file once it passes settings.UPLOAD_MAX_BYTES, and the whole request once
+    it passes settings.UPLOAD_MAX_REQUEST_BYTES (a body sent without a Content-Length).
 
     Django would otherwise write a file of any size to a temporary file before the form could look
-    at it. The skipped files' names are kept in `too_large` so the form can name them.
+    at it. The skipped files' names are kept in `too_large` so the form can name them; `received`
+    counts the file bytes of the request.
     """
 
     def __init__(self, request=None) -> None:
         super().__init__(request)
         self.limit = settings.UPLOAD_MAX_BYTES
+        self.request_limit = settings.UPLOAD_MAX_REQUEST_BYTES
         self.too_large: list[str] = []
+        self.received = 0
+        self.stopped = False
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
+        self.received += len(raw_data)
+        if self.received > self.request_limit:
+            self.stopped = True
+            raise StopUpload(connection_reset=True)
         if start + len(raw_data) > self.limit:
             self.too_large.append(self.file_name or "")
             raise SkipFile()

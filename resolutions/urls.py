@@ -21,7 +21,8 @@ urlpatterns = [
     path("browse/<slug:body>/<str:session>/", views.body_list, name="session-list"),
     # Short forms a reader may type or paste: /67/161, /67/161/zh, /67/161/op7 (redirect to the permanent link).
     re_path(
-        r"^(?P<session>\d{1,4})/(?P<number>\d{1,5})(?:/(?P<language>(?i:zh|en|fr|es|ru|ar)))?(?:/(?P<eid>(?:pp|op|annex)\d+[a-z]{0,3}))?/?$",
+        rf"^(?P<session>\d{{1,4}})/(?P<number>\d{{1,5}})(?:/(?P<language>(?i:zh|en|fr|es|ru|ar)))?"
+        rf"(?:/(?P<eid>{converters.PLAIN_EID}|{converters.STRUCTURAL_EID}))?/?$",
         views.short_form,
         name="short-form",
     ),

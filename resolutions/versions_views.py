@@ -29,7 +29,7 @@ def side_by_side(
 
     columns = []
     for version, prefix in ((resolution, ""), (other, f"{other.language}-")):
-        paragraphs = list(version.paragraphs.all())
+        paragraphs = list(version.paragraphs.select_related("division"))  # an article paragraph's name needs it
         footnotes = list(version.footnotes.all())
         references = list(
             Reference.objects.filter(paragraph__resolution=version).select_related("target").order_by("paragraph", "start")

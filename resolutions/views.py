@@ -12,7 +12,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from . import series, versions_views
+from . import history_views, instrument_views, series, versions_views
+from .converters import PLAIN_EID, STRUCTURAL_EID
 from .models import (
     LANGUAGE_NAMES_ZH,
     Body,
@@ -21,12 +22,12 @@ from .models import (
     ParagraphKind,
     Reference,
     Resolution,
-    Revision,
     official_document_url,
 )
 from .reading import (
     HTML_LANG,
     alignment_notice,
+    article_cited_by,
     attach_siblings,
     citation_en,
     citation_zh,
@@ -47,7 +48,7 @@ LANGUAGE_CODES = "|".join(Language.values)  # zh|en|fr|es|ru|ar
 BODY_SLUGS = {value.lower(): value for value in Body.values}
 SLUG_RE = re.compile(r"^(?P<prefix>pp|op|annex)(?P<number>\d+)(?P<item>[a-z]{0,3})$")
 TAIL_RE = re.compile(
-    rf"^(?P<symbol>.+?)(?:/(?P<language>{LANGUAGE_CODES}))?(?:/(?P<slug>(?:pp|op|annex)\d+[a-z]{{0,3}}))?/?$", re.IGNORECASE
+    rf"^(?P<symbol>.+?)(?:/(?P<language>{LANGUAGE_CODES}))?(?:/(?P<slug>{PLAIN_EID}|{STRUCTURAL_EID}))?/?$", re.IGNORECASE
 )
 
 
@@ -175,8 +176,14 @@ def _slug_to_eid(slug: str) -> str:
     return f"{match['prefix']}{match['number']}" + (f"({match['item']})" if match["item"] else "")
 
 
-def _not_held(request: HttpRequest, symbol: str) -> HttpResponse:
-    """A 404 that still helps: the symbol on the UN Official Document System, in both languages."""
+def _not_held(request: HttpRequest, symbol: str, language: str | None = None, eid: str | None = None) -> HttpResponse:
+    """A 404 that still helps: the symbol on the UN Official Document System, in both languages.
+
+    A resolution the archive held and deleted answers 410 instead: when it was withdrawn, and its last text.
+    """
+    withdrawn = history_views.withdrawn_page(request, symbol, language, _slug_to_eid(eid) if eid else None)
+    if withdrawn is not None:
+        return withdrawn
     context = {
         "symbol": symbol,
         "official_url": official_document_url(symbol, "zh"),
@@ -222,7 +229,7 @@ def short_form(request: HttpRequest, session: str, number: str, language: str = 
     return render(request, "resolutions/choose.html", {"cited": f"{session}/{number}", "choices": choices}, status=300)
 
 
-def _find(request: HttpRequest, symbol: str, language: str) -> Resolution | HttpResponse:
+def _find(request: HttpRequest, symbol: str, language: str, eid: str | None = None) -> Resolution | HttpResponse:
     """The resolution a /<symbol>/<language>/ address names, held under that exact symbol or another spelling.
 
     When only the other language is held, that one is returned with a notice saying so; a symbol the archive
@@ -230,7 +237,7 @@ def _find(request: HttpRequest, symbol: str, language: str) -> Resolution | Http
     """
     resolution = Resolution.objects.filter(symbol=symbol, language=language).first() or _held(symbol, language)
     if resolution is None:
-        return _not_held(request, symbol)
+        return _not_held(request, symbol, language, eid)
     if resolution.language != language:
         wanted, held = Language(language), Language(resolution.language)
         messages.info(
@@ -262,7 +269,7 @@ def resolution_detail(request: HttpRequest, symbol: str, language: str) -> HttpR
             request, resolution, request.GET["beside"], surroundings=surroundings, site=_site(request)
         )
 
-    paragraphs = list(resolution.paragraphs.all())
+    paragraphs = list(resolution.paragraphs.select_related("division"))
     footnotes = list(resolution.footnotes.all())
     references = list(
         Reference.objects.filter(paragraph__resolution=resolution)
@@ -279,10 +286,11 @@ def resolution_detail(request: HttpRequest, symbol: str, language: str) -> HttpR
         "resolution": resolution,
         "preambular": [p for p in paragraphs if p.kind == ParagraphKind.PREAMBULAR],
         "operative": [p for p in paragraphs if p.kind == ParagraphKind.OPERATIVE],
-        "annex": [p for p in paragraphs if p.kind == ParagraphKind.ANNEX],
+        "annex": [p for p in paragraphs if p.kind == ParagraphKind.ANNEX and p.division_id is None],
         "loose_footnotes": [f for f in footnotes if f.paragraph_id is None],
         "cited_by": citations,
         **surroundings,
+        **instrument_views.reading_context(resolution, paragraphs),
     }
     return render(request, "resolutions/resolution_detail.html", context)
 
@@ -331,15 +339,18 @@ def _series_neighbours(resolution: Resolution) -> tuple[Resolution | None, Resol
 
 
 def paragraph_detail(request: HttpRequest, symbol: str, language: str, eid: str) -> HttpResponse:
-    resolution = _find(request, symbol, language)
+    resolution = _find(request, symbol, language, eid)
     if isinstance(resolution, HttpResponse):
         return resolution
     if (resolution.symbol, resolution.language) != (symbol, language):
         return redirect(paragraph_url(resolution, eid), permanent=resolution.language == language)
 
-    paragraphs = list(resolution.paragraphs.all())
+    paragraphs = list(resolution.paragraphs.select_related("division"))
     index = next((i for i, p in enumerate(paragraphs) if p.eid == _slug_to_eid(eid)), None)
     if index is None:
+        division = resolution.divisions.filter(eid=eid).first()
+        if division is not None:  # an article, chapter or annex of an instrument: annex_1/art_5
+            return _division_page(request, resolution, division)
         renamed = resolution.former_eids.filter(eid=_slug_to_eid(eid)).select_related("paragraph").first()
         if renamed is not None:
             return redirect(renamed.paragraph.get_absolute_url(), permanent=True)
@@ -353,6 +364,9 @@ def paragraph_detail(request: HttpRequest, symbol: str, language: str, eid: str)
     )
     prepare_text(resolution, neighbours, footnotes, references, site=_site(request))
     citations = citing(cited_by(resolution), paragraph)
+    article = paragraph.division if paragraph.division and paragraph.division.kind == "article" else None
+    if article is not None and paragraph.number and not paragraph.item:  # "article 5, paragraph 2"
+        citations += article_cited_by(resolution, article.eid, paragraph_number=paragraph.number)[0]
     surroundings = _surroundings(request, resolution, paragraph)
     attach_siblings(neighbours, surroundings["versions"], language=resolution.language, site=_site(request))
     context = {
@@ -367,19 +381,30 @@ def paragraph_detail(request: HttpRequest, symbol: str, language: str, eid: str)
         "permanent_url": request.build_absolute_uri(paragraph.get_absolute_url()),
         "citation_zh": citation_zh(resolution, paragraph),
         "citation_en": citation_en(resolution, paragraph),
+        "article": article,
     }
     return render(request, "resolutions/paragraph_detail.html", context)
 
 
+def _division_page(request: HttpRequest, resolution: Resolution, division) -> HttpResponse:
+    def prepare(paragraphs: list[Paragraph]) -> None:
+        footnotes = list(resolution.footnotes.filter(paragraph__in=paragraphs))
+        references = list(
+            Reference.objects.filter(paragraph__in=paragraphs).select_related("target").order_by("paragraph", "start")
+        )
+        prepare_text(resolution, paragraphs, footnotes, references, site=_site(request))
+
+    surroundings = _surroundings(request, resolution)
+    for version in surroundings["versions"]:  # the same article in the other language, when held
+        if version.divisions.filter(eid=division.eid).exists():
+            version.switch_url = paragraph_url(version, division.eid)
+    return instrument_views.division_detail(request, resolution, division, surroundings=surroundings, prepare=prepare)
+
+
 def _paragraph_gone(request: HttpRequest, resolution: Resolution, slug: str) -> HttpResponse:
-    """410 with the last known text when a correction removed the paragraph; 404 with the resolution otherwise."""
+    """410 with the last known text and when it was withdrawn; 404 with the resolution when it never existed."""
     eid = _slug_to_eid(slug)
-    last = None
-    for revision in Revision.objects.filter(resolution=resolution).order_by("-created_at", "-pk"):
-        last = next((p for p in revision.snapshot.get("paragraphs", []) if p.get("eid") == eid), None)
-        if last is not None:
-            last = {**last, "revision": revision}
-            break
+    last = history_views.last_seen(resolution, eid)
     context = {
         "resolution": resolution,
         "eid": eid,

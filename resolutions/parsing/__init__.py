@@ -1,9 +1,13 @@
 """Pure-Python parsing of PDF-extracted UN resolutions. Never imports Django."""
+from .article_citations import cite_articles
 from .document import (
     Adoption,
     Body,
+    DivisionKind,
     FootnoteMarker,
     Kind,
+    ParsedArticleCitation,
+    ParsedDivision,
     ParsedFootnote,
     ParsedParagraph,
     ParsedReference,
@@ -17,7 +21,7 @@ from .structure import parse_lines
 def parse_resolution(text: str, *, source_name: str = "") -> ParsedResolution:
     """Parse the text of one resolution (as PDF extraction gives it); raise ParseError if it is not one."""
     try:
-        return parse_lines(text, source_name=source_name)
+        return cite_articles(parse_lines(text, source_name=source_name))
     except ParseError:
         raise
     except (ValueError, IndexError, KeyError, TypeError, AttributeError, RecursionError) as exc:
@@ -27,8 +31,11 @@ def parse_resolution(text: str, *, source_name: str = "") -> ParsedResolution:
 __all__ = [
     "Adoption",
     "Body",
+    "DivisionKind",
     "FootnoteMarker",
     "Kind",
+    "ParsedArticleCitation",
+    "ParsedDivision",
     "ParsedFootnote",
     "ParsedParagraph",
     "ParsedReference",

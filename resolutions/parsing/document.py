@@ -25,6 +25,7 @@ class Kind(StrEnum):
     PREAMBULAR = "preambular"
     OPERATIVE = "operative"
     ANNEX = "annex"
+    ARTICLE = "article"  # a paragraph of an article (an annexed convention's, the Universal Declaration's)
 
 
 class Body(StrEnum):
@@ -41,7 +42,7 @@ class Adoption(StrEnum):
     RECORDED_VOTE = "recorded_vote"
 
 
-ELEMENT_ID_PREFIXES = {Kind.PREAMBULAR: "pp", Kind.OPERATIVE: "op", Kind.ANNEX: "annex"}
+ELEMENT_ID_PREFIXES = {Kind.PREAMBULAR: "pp", Kind.OPERATIVE: "op", Kind.ANNEX: "annex", Kind.ARTICLE: "art"}
 
 
 def element_id(kind: str, number: int, item: str = "") -> str:
@@ -65,6 +66,68 @@ class ParsedReference:
     is_resolution: bool = True
 
 
+class DivisionKind(StrEnum):
+    """The levels of an instrument's structure, outermost first (Akoma Ntoso's names, eId prefixes below)."""
+
+    ANNEX = "annex"
+    PART = "part"
+    CHAPTER = "chapter"
+    SECTION = "section"
+    PREAMBLE = "preamble"
+    ARTICLE = "article"
+    CONCLUSIONS = "conclusions"  # "IN WITNESS WHEREOF …" after the last article
+
+
+# Akoma Ntoso eId prefixes: annex_1, part_2, chp_3, sec_1, art_5; preamble and conclusions stand alone.
+DIVISION_EID_PREFIXES = {
+    DivisionKind.ANNEX: "annex",
+    DivisionKind.PART: "part",
+    DivisionKind.CHAPTER: "chp",
+    DivisionKind.SECTION: "sec",
+    DivisionKind.ARTICLE: "art",
+}
+
+
+@dataclass(frozen=True)
+class ParsedDivision:
+    """An annex, part, chapter, section, preamble or article of a structured text.
+
+    `eid` is its Akoma Ntoso-style address, the same in every language ("annex_1", "annex_1/chp_2",
+    "annex_1/art_5", "art_19" for the Universal Declaration); `parent` is the eid of the division it sits
+    in ("" at the top); `num` is the number as printed ("Chapter II", "第 5 条", "第十九条"); `number` its
+    value (2, 5, 19); `heading` its title ("Criminalization", "保护主权"), "" when it has none.
+    """
+
+    kind: DivisionKind
+    eid: str
+    number: int = 0
+    num: str = ""
+    heading: str = ""
+    parent: str = ""
+
+
+@dataclass(frozen=True)
+class ParsedArticleCitation:
+    """An article of an instrument cited in a paragraph or footnote: "article 19 of the Universal Declaration",
+    "《禁止酷刑公约》第 2 条第 1 款", "articles 2 and 17 of the Covenant" (one citation per article).
+
+    `instrument` is the key of the instrument in resolutions/data/instruments.toml ("udhr", "cat"); `article`
+    0 means the instrument named as a whole ("Reaffirming the Convention against Torture");
+    `paragraph` and `item` narrow the citation ("article 5, paragraph 2" -> 2; "article 4 (a)" -> "a");
+    `start`/`end` are offsets of the cited words in the clean text they were found in. `within` is set
+    instead of `instrument` when the text cites its own articles and is no instrument of the table
+    ("article 3 of this Convention" in an annex the table does not know): the annex's address, "annex_1/".
+    """
+
+    instrument: str
+    article: int
+    paragraph: int | None = None
+    item: str = ""
+    start: int = 0
+    end: int = 0
+    within: str = ""
+
+
 @dataclass(frozen=True)
 class FootnoteMarker:
     """Footnote `number` is cited at `offset` in the clean paragraph text (after the character it follows)."""
@@ -76,15 +139,27 @@ class FootnoteMarker:
 @dataclass(frozen=True)
 class ParsedParagraph:
     kind: Kind
-    number: int  # printed number (operative), position (preambular, annex)
+    number: int  # printed number (operative, numbered paragraphs of an instrument), position (preambular, old annexes); 0 when an instrument's paragraph is not numbered
     text: str  # clean text, without footnote markers
     item: str = ""  # "a", "b" … for the lettered items of an operative paragraph
     footnotes: tuple[FootnoteMarker, ...] = ()
     references: tuple[ParsedReference, ...] = ()
+    # In a structured text (an annex, the Universal Declaration's articles): the paragraph's own address
+    # ("annex_1/art_5/para_2", "annex_1/art_2/para_1/subpara_e"), the divisions it sits in, outermost first,
+    # and its number as printed ("2.", "(e)"; "" when the paragraph is not numbered).
+    address: str = ""
+    divisions: tuple[ParsedDivision, ...] = ()
+    num: str = ""
+    article_citations: tuple[ParsedArticleCitation, ...] = ()
 
     @property
     def eid(self) -> str:
-        return element_id(self.kind, self.number, self.item)
+        return self.address or element_id(self.kind, self.number, self.item)
+
+    @property
+    def division(self) -> ParsedDivision | None:
+        """The innermost division the paragraph sits in."""
+        return self.divisions[-1] if self.divisions else None
 
 
 @dataclass(frozen=True)
@@ -92,6 +167,7 @@ class ParsedFootnote:
     number: int
     text: str
     references: tuple[ParsedReference, ...] = ()
+    article_citations: tuple[ParsedArticleCitation, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -119,3 +195,12 @@ class ParsedResolution:
 
     def paragraphs_of(self, kind: Kind) -> list[ParsedParagraph]:
         return [p for p in self.paragraphs if p.kind == kind]
+
+    @property
+    def divisions(self) -> tuple[ParsedDivision, ...]:
+        """Every division of the text once, in document order (parents before their children)."""
+        seen: dict[str, ParsedDivision] = {}
+        for paragraph in self.paragraphs:
+            for division in paragraph.divisions:
+                seen.setdefault(division.eid, division)
+        return tuple(seen.values())

@@ -6,6 +6,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 
+from . import instruments
 from . import text as t
 from .document import (
     Adoption,
@@ -122,6 +123,9 @@ class _Para:
     text: str = ""
     markers: list[FootnoteMarker] = field(default_factory=list)
     line: int = 0
+    address: str = ""  # in an annex: set by instruments.annex_paragraphs, as its ParsedParagraph fields
+    divisions: tuple = ()
+    num: str = ""
 
 
 @dataclass
@@ -174,7 +178,7 @@ def parse_lines(raw: str, *, source_name: str = "") -> ParsedResolution:
 
     title_index = next((i for i in nonblank if TITLE_RE.match(lines[i])), None)
     if title_index is None and looks_like_declaration(lines):
-        return parse_declaration(lines)
+        return instruments.structure_declaration(lines, parse_declaration(lines))
     if title_index is None:
         first = nonblank[0]
         raise ParseError(
@@ -418,7 +422,7 @@ class _BodyParser:
             # A resolution with one operative paragraph prints it unnumbered ("Takes note of the report …").
             paragraphs[-1].kind, paragraphs[-1].number = Kind.OPERATIVE, 1
         if annex:
-            paragraphs += self.annex_paragraphs(self.stream(annex[1:], skip))
+            paragraphs += instruments.annex_paragraphs(self, self.stream(annex, skip))
         cited = {m.number for p in paragraphs for m in p.markers}
         for footnote in footnotes:
             if footnote.number not in cited:
@@ -817,7 +821,7 @@ class _BodyParser:
 def _assemble(*, symbol, language, body, session, number, title, opening, meta, paragraphs, footnotes, warnings):
     parsed_paragraphs = []
     for para in paragraphs:
-        if not para.text and not para.item and para.kind != Kind.OPERATIVE:
+        if not para.text and not para.item and para.kind != Kind.OPERATIVE and not para.num:
             continue
         references = find_references(para.text, document_body=body, language=language)
         parsed_paragraphs.append(
@@ -828,6 +832,7 @@ def _assemble(*, symbol, language, body, session, number, title, opening, meta, 
                 item=para.item,
                 footnotes=tuple(para.markers),
                 references=references,
+                address=para.address, divisions=para.divisions, num=para.num,
             )
         )
     parsed_footnotes = tuple(

@@ -69,13 +69,13 @@ def udhr_text(data: bytes) -> str:
             raise SourceError(f"An <article> of the udhr XML has no number (number={number!r}).")
         lines += [_article_heading(int(number), language), ""]
         for child in article:
+            # Each paragraph a block of its own (a blank line after it), as an article's paragraphs are printed.
             if child.tag == f"{UDHR_NS}para":
-                lines.append(_text(child))
+                lines += [_text(child), ""]
             elif child.tag == f"{UDHR_NS}orderedlist":
                 # Numbered as the printed declaration numbers them: "1. …", "2. …".
-                items = child.findall(f"{UDHR_NS}listitem")
-                lines += [f"{n}. " + " ".join(_text(p) for p in item.iter(f"{UDHR_NS}para")) for n, item in enumerate(items, 1)]
-        lines.append("")
+                for n, item in enumerate(child.findall(f"{UDHR_NS}listitem"), 1):
+                    lines += [f"{n}. " + " ".join(_text(p) for p in item.iter(f"{UDHR_NS}para")), ""]
     return "\n".join(line for line in lines if line is not None) + "\n"
 
 

@@ -5,10 +5,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-import whoosh.index
 
 from resolutions.management.commands.create_curator_group import ensure_curator_group
 from resolutions.models import Footnote, IndexTask, Paragraph, Reference, Resolution, Revision, SourceFile
+from resolutions.search.engine import get_engine
 from resolutions.uploads import staging_dir
 
 
@@ -94,13 +94,13 @@ def curator_client(client, curator, media_root, search_index):
     return client
 
 
-def archive_state(index_dir: Path) -> dict:
-    """Everything an upload could change: table contents, the index's documents, staged files."""
-    if whoosh.index.exists_in(index_dir):
-        with whoosh.index.open_dir(index_dir).searcher() as searcher:
-            documents = sorted(fields["id"] for fields in searcher.all_stored_fields())
-    else:
-        documents = []
+def archive_state() -> dict:
+    """Everything an upload could change: table contents, the index's documents, staged files.
+
+    The index is read through the engine the settings choose (the search_index fixture points it at the test's
+    own index), as check_search_index reads it: each document with what it was built from.
+    """
+    documents = sorted(get_engine().indexed_state().items())
     return {
         "resolutions": sorted(Resolution.objects.values_list("symbol", "language", "source_sha256", "title")),
         "paragraphs": sorted(Paragraph.objects.values_list("id", "eid", "text")),

@@ -192,10 +192,11 @@ def test_editing_a_paragraph_keeps_a_revision_and_reaches_search(curator_client,
     assert response.status_code == 302, response.context["errors"] if response.context else response
     op3.refresh_from_db()
     assert op3.text == old_text + "（更正：独角兽条款）" and op3.get_absolute_url() == url
-    revision = Revision.objects.get(resolution=resolution)
-    assert revision.created_by == curator
+    revision, earlier = Revision.objects.filter(resolution=resolution)
+    assert (revision.created_by, revision.origin) == (curator, "edit")
     assert revision.reason.startswith("admin edit: paragraphs: A/HRC/RES/45/32 op3")
-    assert next(p["text"] for p in revision.snapshot["paragraphs"] if p["eid"] == "op3") == old_text
+    assert next(p["text"] for p in earlier.snapshot["paragraphs"] if p["eid"] == "op3") == old_text
+    assert next(p["text"] for p in revision.snapshot["paragraphs"] if p["eid"] == "op3") == old_text + "（更正：独角兽条款）"
     assert search_hits(curator_client, "独角兽条款") == {("A/HRC/RES/45/32", "zh", "op3")}
 
 
@@ -232,16 +233,17 @@ def test_editing_metadata_keeps_the_old_title_in_a_revision(curator_client, sear
 
     resolution.refresh_from_db()
     assert resolution.title == "加强人权领域的技术合作和能力建设（订正）"
-    revision = Revision.objects.get(resolution=resolution)
-    assert revision.snapshot["title"] == "加强人权领域的技术合作和能力建设"
-    assert revision.reason == "admin edit: title"
+    revision, earlier = Revision.objects.filter(resolution=resolution)
+    assert earlier.snapshot["title"] == "加强人权领域的技术合作和能力建设"
+    assert revision.snapshot["title"] == "加强人权领域的技术合作和能力建设（订正）"
+    assert (revision.reason, revision.changes["fields"]) == ("admin edit: title", ["title"])
 
 
 def test_saving_without_changes_keeps_no_revision(curator_client, search_index):  # noqa: F811
     resolution = ingest("A_HRC_RES_45_32.txt")
     form_url, data = change_form(curator_client, resolution)
     assert curator_client.post(form_url, data).status_code == 302
-    assert Revision.objects.filter(resolution=resolution).count() == 0
+    assert list(Revision.objects.filter(resolution=resolution).values_list("origin", flat=True)) == ["ingest"]
 
 
 def test_editing_a_footnote_in_its_own_admin_keeps_a_revision(curator_client, search_index):  # noqa: F811
@@ -256,8 +258,10 @@ def test_editing_a_footnote_in_its_own_admin_keeps_a_revision(curator_client, se
 
     footnote.refresh_from_db()
     assert footnote.text == old_text + " (corrected)"
-    revision = Revision.objects.get(resolution=resolution)
-    assert revision.snapshot["footnotes"][0] == {"number": 1, "text": old_text}
+    revision, earlier = Revision.objects.filter(resolution=resolution)
+    assert (earlier.snapshot["footnotes"][0]["number"], earlier.snapshot["footnotes"][0]["text"]) == (1, old_text)
+    assert revision.snapshot["footnotes"][0]["text"] == old_text + " (corrected)"
+    assert revision.changes["footnotes"] == [1]
 
 
 def test_changing_a_paragraph_number_renames_its_eid(curator_client, search_index):  # noqa: F811
@@ -313,6 +317,7 @@ def test_deleting_a_paragraph_keeps_a_revision_and_leaves_the_index(curator_clie
     assert curator_client.post(url, {"post": "yes"}).status_code == 302
 
     assert not resolution.paragraphs.filter(eid="op14").exists()
-    revision = Revision.objects.get(resolution=resolution)
-    assert next(p["text"] for p in revision.snapshot["paragraphs"] if p["eid"] == "op14") == text
+    revision, earlier = Revision.objects.filter(resolution=resolution)
+    assert next(p["text"] for p in earlier.snapshot["paragraphs"] if p["eid"] == "op14") == text
+    assert revision.changes["paragraphs"] == {"op14": "removed"}
     assert Footnote.objects.filter(resolution=resolution).count() == 1

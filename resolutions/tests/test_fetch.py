@@ -63,7 +63,7 @@ def test_fetch_handles_every_answer_keeps_the_successes_and_stores_nothing_of_th
         "A/RES/217(III)", "--lang", "zh", "--timeout", "0.5",
     )
     assert error is None, err
-    assert "[1/1] A/RES/217(III) zh: created A/RES/217(III) (zh): 8 preambular, 30 operative, 0 footnotes (479,874 bytes)" in out
+    assert "[1/1] A/RES/217(III) zh: created A/RES/217(III) (zh): 8 preambular, 50 article, 0 footnotes (479,874 bytes)" in out
 
     symbols = ["A/RES/78/171", "A/RES/79/163", "A/RES/99/404", "A/RES/79/157", "A/RES/78/190", "A/RES/78/194", "A/RES/78/201", "A/RES/79/999"]
     out, err, error = run_fetch(*symbols, "--lang", "en")
@@ -126,7 +126,8 @@ def test_a_second_run_asks_for_nothing_and_refresh_asks_only_whether_it_changed(
     out, _, _ = run_fetch("A/RES/78/171", "--lang", "en", "--refresh")
     assert "[1/1] A/RES/78/171 en: unchanged (the same PDF, sha256 " in out
     assert SourceFile.objects.count() == 1
-    assert Resolution.objects.get().revisions.count() == 0
+    # One revision: the text as the first fetch stored it (a revision is each state a change left).
+    assert list(Resolution.objects.get().revisions.values_list("origin", flat=True)) == ["fetch"]
 
 
 def test_a_version_held_from_a_file_is_left_alone_unless_refreshed(system):
@@ -221,7 +222,7 @@ def test_fetch_by_symbol_in_the_admin(system, admin_client):
     )
     text = response.content.decode()
     assert response.status_code == 200
-    assert "A/RES/217(III) zh: created A/RES/217(III) (zh): 8 preambular, 30 operative, 0 footnotes" in text
+    assert "A/RES/217(III) zh: created A/RES/217(III) (zh): 8 preambular, 50 article, 0 footnotes" in text
     assert "A/RES/99/404 zh: FAILED not found (HTTP 404)" in text
     assert list(Resolution.objects.values_list("symbol", "language")) == [("A/RES/217(III)", "zh")]
     # Again: nothing fetched twice.
@@ -240,3 +241,63 @@ def test_the_admin_fetch_needs_the_upload_permission_and_a_symbol(system, client
     assert "Name at least one symbol." in response.content.decode()
     assert system.log == []
 
+
+
+def held_from_text_with_an_edit(user):
+    """A/RES/78/171 (en) ingested from its .txt, then op1 corrected by `user`; returns (resolution, official op1)."""
+    from resolutions.services import record_edit, snapshot
+
+    resolution = ingest_resolution(source=(DATA / "A_RES_78_171.txt").read_bytes(), filename="A_RES_78_171.txt").resolution
+    op1 = resolution.paragraphs.get(eid="op1")
+    official = op1.text
+    before = snapshot(resolution)
+    op1.text = official.replace("Urges Member States", "Urges all Member States", 1)
+    op1.save()
+    record_edit(resolution, user=user, before=before)
+    return resolution, official
+
+
+def test_a_fetch_over_a_curator_s_edit_is_refused_then_stored_with_replace_edits_and_recorded(system, django_user_model):
+    curator = django_user_model.objects.create_user("wang", password="a long curator password", is_staff=True)
+    resolution, official = held_from_text_with_an_edit(curator)
+    op1 = resolution.paragraphs.get(eid="op1")
+    system.serve_pdf("A/RES/78/171", "en", PDF_78_171)
+
+    _, err, error = run_fetch("A/RES/78/171", "--lang", "en", "--refresh")
+
+    assert err.startswith(
+        "[1/1] A/RES/78/171 en: FAILED not stored: A/RES/78/171 (en) has curator edits this file would replace: "
+        "op1 edited by wang on "
+    )
+    assert err.rstrip().endswith("; --replace-edits stores the official text over them")
+    assert "1 of 1 not fetched" in str(error)
+    op1.refresh_from_db()
+    assert op1.text.startswith("Urges all Member States")
+    resolution.refresh_from_db()
+    assert resolution.source_filename == "A_RES_78_171.txt"
+    assert list(resolution.revisions.values_list("origin", flat=True)) == ["edit", "ingest"]
+    assert FetchRecord.objects.count() == 0
+
+    out, _, error = run_fetch("A/RES/78/171", "--lang", "en", "--refresh", "--replace-edits")
+
+    assert error is None
+    assert "[1/1] A/RES/78/171 en: replaced A/RES/78/171 (en): " in out and "; replaced curator edits: op1 edited by wang on " in out
+    op1.refresh_from_db()
+    assert op1.text == official
+    latest = resolution.revisions.first()
+    assert (latest.origin, latest.reason) == ("fetch", "replaced from A_RES_78_171-en.pdf; replaced curator edits: op1")
+    assert FetchRecord.objects.get().resolution == resolution
+
+
+def test_the_admin_fetch_over_a_curator_s_edit_is_refused_and_points_to_the_upload_preview(system, admin_client, admin_user):
+    resolution, _ = held_from_text_with_an_edit(admin_user)
+    system.serve_pdf("A/RES/78/171", "en", PDF_78_171)
+    text = admin_client.post(
+        "/admin/resolutions/resolution/fetch/", {"symbols": "A/RES/78/171", "languages": ["en"], "refresh": "on"}
+    ).content.decode()
+    assert (
+        "A/RES/78/171 en: FAILED not stored: A/RES/78/171 (en) has curator edits this file would replace: op1 edited by admin on "
+        in text
+    )
+    assert "; upload the PDF: its preview shows each change and asks before replacing them" in text
+    assert resolution.paragraphs.get(eid="op1").text.startswith("Urges all Member States")

@@ -233,13 +233,13 @@ def test_reference_to_a_held_resolution_links_to_it_and_the_cited_one_lists_it_u
 
     page = client.get("/A/RES/78/190/en/").content.decode()
     cited_by = re.search(r'<section class="cited-by-section".*?</section>', page, re.DOTALL).group(0)
-    assert 'href="/A/RES/79/160/en/op3">A/RES/79/160 · operative paragraph 3</a>' in cited_by
+    assert 'href="/A/RES/79/160/en/op3" lang="en">A/RES/79/160 · operative paragraph 3</a>' in cited_by
     assert (
         '<p class="citing-text" lang="en"><strong class="opening">Takes note</strong>'
         "…with the request contained in its <mark>resolution 78/190</mark>;</p>"
     ) in cited_by
     # The list form of the preamble ("… 77/204 of 15 December 2022 and 78/190 of …") is a citation too.
-    assert 'href="/A/RES/79/160/en/pp2">A/RES/79/160 · preambular paragraph 2</a>' in cited_by
+    assert 'href="/A/RES/79/160/en/pp2" lang="en">A/RES/79/160 · preambular paragraph 2</a>' in cited_by
     assert '<strong class="opening">Recalling</strong>' in cited_by
     assert "<mark>78/190</mark> of 19 December 2023 on this issue" in cited_by
     assert cited_by.index("/A/RES/79/160/en/pp2") < cited_by.index("/A/RES/79/160/en/op3")

@@ -405,6 +405,7 @@ def test_footnote_marker_in_an_annex_after_a_full_stop():
     assert len(cited) == 1
     kind, text, markers = cited[0]
     assert (kind, text[-29:], markers) == (Kind.ANNEX, " have signed this Convention.", [(1, len(text))])
+    assert [p.eid for p in parsed.paragraphs if p.footnotes] == ["annex_1/conclusions/para_1"]
     assert parsed.footnotes[0].text.startswith("It is noted that interpretative notes on articles 2, 17, 23 and 35")
 
 
@@ -466,8 +467,9 @@ def test_chinese_udhr_pdf_parses_as_a_declaration_with_thirty_articles():
         "A/RES/217(III)", Body.GENERAL_ASSEMBLY, "世界人权宣言", date(1948, 12, 10)
     )
     assert len(parsed.paragraphs_of(Kind.PREAMBULAR)) == 8
-    assert [p.number for p in parsed.paragraphs_of(Kind.OPERATIVE)] == list(range(1, 31))
-    articles = {p.number: p.text for p in parsed.paragraphs_of(Kind.OPERATIVE)}
-    assert articles[1] == "人人生而自由，在尊严和权利上一律平等。他们赋有理性和良心，并应以兄弟关系的精神相对待。"
-    assert articles[19].startswith("人人有权享有主张和发表意见的自由；")
+    assert parsed.paragraphs_of(Kind.OPERATIVE) == []
+    articles = {p.eid: p.text for p in parsed.paragraphs_of(Kind.ARTICLE)}
+    assert sorted({p.division.number for p in parsed.paragraphs_of(Kind.ARTICLE)}) == list(range(1, 31))
+    assert articles["art_1/para_1"] == "人人生而自由，在尊严和权利上一律平等。他们赋有理性和良心，并应以兄弟关系的精神相对待。"
+    assert articles["art_19/para_1"].startswith("人人有权享有主张和发表意见的自由；")
     assert parsed.paragraphs[0].text == "鉴于对人类家庭所有成员的固有尊严及其平等的和不移的权利的承认，乃是世界自由、正义与和平的基础，"

@@ -51,7 +51,9 @@ def test_reingesting_the_same_text_changes_nothing():
     assert Paragraph.objects.count() == 29
     assert Footnote.objects.count() == 1
     assert list(second.resolution.paragraphs.values_list("pk", "eid")) == ids
-    assert Revision.objects.count() == 0
+    # One revision: the text as the first ingest stored it (who, when, from where).
+    [revision] = Revision.objects.all()
+    assert (revision.origin, revision.reason, revision.created_by) == ("ingest", "created from A_HRC_RES_45_32.txt", None)
     assert SourceFile.objects.count() == 1
 
 
@@ -66,9 +68,11 @@ def test_a_corrected_text_replaces_in_place_keeps_paragraph_identity_and_a_revis
     op5_after = second.resolution.paragraphs.get(eid="op5")
     assert op5_after.pk == op5_before.pk
     assert op5_after.text.startswith("重申技术合作应当始终是一个包容的进程")
-    revision = Revision.objects.get(resolution=second.resolution)
-    old_op5 = next(p for p in revision.snapshot["paragraphs"] if p["eid"] == "op5")
+    latest, earlier = Revision.objects.filter(resolution=second.resolution)
+    old_op5 = next(p for p in earlier.snapshot["paragraphs"] if p["eid"] == "op5")
     assert old_op5["text"] == op5_before.text
+    assert next(p for p in latest.snapshot["paragraphs"] if p["eid"] == "op5")["text"] == op5_after.text
+    assert latest.changes["paragraphs"] == {"op5": "edited"} and latest.reason == "replaced from A_HRC_RES_45_32.txt"
     assert Paragraph.objects.count() == 29
 
 
@@ -120,11 +124,12 @@ def test_record_edit_keeps_the_text_before_the_edit_and_schedules_a_reindex():
     paragraph.save()
     tasks_before = IndexTask.objects.count()
     record_edit(resolution, reason="typo", before=before)
-    revision = Revision.objects.get(resolution=resolution)
-    assert revision.reason == "typo"
-    assert next(p for p in revision.snapshot["paragraphs"] if p["eid"] == "op1")["text"].startswith(
+    latest, earlier = Revision.objects.filter(resolution=resolution)
+    assert (latest.reason, latest.origin, latest.changes["paragraphs"]) == ("typo", "edit", {"op1": "edited"})
+    assert next(p for p in earlier.snapshot["paragraphs"] if p["eid"] == "op1")["text"].startswith(
         "强调议程项目 10 下的一般性辩论是一个重要平台，人权理事会成员国"
     )
+    assert next(p for p in latest.snapshot["paragraphs"] if p["eid"] == "op1")["text"] == paragraph.text
     assert IndexTask.objects.count() == tasks_before + 1
 
 
@@ -156,7 +161,7 @@ def test_ingest_command_reports_each_file_and_fails_listing_unparseable_files(tm
     with pytest.raises(CommandError) as failure:
         call_command("ingest", str(tmp_path), stdout=out, stderr=err)
     assert "[1/2] A_HRC_RES_45_32.txt: created A/HRC/RES/45/32 (zh): 15 preambular, 14 operative, 1 footnote" in out.getvalue()
-    assert "2 files: 1 created, 0 replaced, 0 unchanged, 1 failed" in out.getvalue()
+    assert "2 files: 1 created, 0 replaced, 0 unchanged, 0 refused, 1 failed" in out.getvalue()
     assert "shopping.txt" in str(failure.value)
     assert Resolution.objects.get().symbol == "A/HRC/RES/45/32"
 

@@ -1,8 +1,9 @@
 """A resolution is one work with language versions; their paragraphs are aligned by structure, checked.
 
 Material: the Universal Declaration in Chinese (OHCHR's PDF) and in English (the udhr XML), both in
-resolutions/tests/data. Pairing is asserted by text and eid equality, never by an eid spelled out, so that the
-tests hold whatever eids the declaration parser gives its articles.
+resolutions/tests/data. Pairing is asserted by text and eid equality, rarely by an eid spelled out; the
+declaration's articles are articles (art_19/para_1, art_29/para_2: see parsing/instruments.py), so an article
+of several paragraphs pairs paragraph by paragraph.
 """
 from __future__ import annotations
 
@@ -65,7 +66,7 @@ def test_the_declaration_is_one_work_with_its_preamble_and_thirty_articles_paire
 
     zh_paragraphs = list(chinese.paragraphs.all())
     en_paragraphs = list(english.paragraphs.all())
-    assert len(zh_paragraphs) == len(en_paragraphs) == 38
+    assert len(zh_paragraphs) == len(en_paragraphs) == 58  # 8 preambular, 50 in the 30 articles
     for zh in zh_paragraphs:
         en = sibling_in(zh, "en")
         assert en is not None, zh.eid
@@ -73,7 +74,8 @@ def test_the_declaration_is_one_work_with_its_preamble_and_thirty_articles_paire
         assert list(en.siblings.all()) == [zh]  # symmetrical: the English paragraph's sibling is the Chinese one
     preamble = [p for p in zh_paragraphs if p.kind == "preambular"]
     articles = [p for p in zh_paragraphs if p.kind != "preambular"]
-    assert (len(preamble), len(articles)) == (8, 30)
+    assert (len(preamble), len(articles)) == (8, 50)
+    assert len({p.division_id for p in articles}) == 30
     assert sibling_in(preamble[0], "en").text.startswith("Whereas recognition of the inherent dignity")
     assert sibling_in(preamble[-1], "en").text.startswith("Now, therefore, The General Assembly Proclaims this")
     article_19 = next(p for p in zh_paragraphs if p.text == ARTICLE_19_ZH)
@@ -96,9 +98,11 @@ def test_the_english_xml_reads_like_the_chinese_pdf_article_by_article():
         "en",
         "Universal Declaration of Human Rights",
     )
-    article_11 = english.paragraphs.get(text__startswith="1. Everyone charged")
-    assert article_11.text.endswith(
-        "2. No one shall be held guilty of any penal offence on account of any act or omission which did not "
+    article_11 = list(english.paragraphs.filter(division__eid="art_11").values_list("eid", "num", "text"))
+    assert [(eid, num) for eid, num, _ in article_11] == [("art_11/para_1", "1."), ("art_11/para_2", "2.")]
+    assert article_11[0][2].startswith("Everyone charged with a penal offence")
+    assert article_11[1][2] == (
+        "No one shall be held guilty of any penal offence on account of any act or omission which did not "
         "constitute a penal offence, under national or international law, at the time when it was committed. Nor "
         "shall a heavier penalty be imposed than the one that was applicable at the time the penal offence was "
         "committed."
@@ -148,19 +152,26 @@ def test_a_misnumbered_version_is_reported_not_mispaired():
     assert sibling_in(zh_article_6, "en") is None
     assert list(en_article_5.siblings.all()) == []
     assert sibling_in(zh_article_5, "en") is None
-    # … while the preamble and articles 1-4, numbered alike, stay paired.
+    # … while the preamble and articles 1-4 (five paragraphs: article 2 has two), numbered alike, stay paired.
     paired = [p for p in chinese.paragraphs.all() if sibling_in(p, "en") is not None]
-    assert [p.kind for p in paired] == ["preambular"] * 8 + [zh_article_5.kind] * 4
+    assert [p.kind for p in paired] == ["preambular"] * 8 + [zh_article_5.kind] * 5
     assert all(sibling_in(p, "en").eid == p.eid for p in paired)
 
     articles_zh = [p.eid for p in chinese.paragraphs.exclude(kind="preambular")]
     articles_en = [p.eid for p in english.paragraphs.exclude(kind="preambular")]
     only_in = next(m for m in work.mismatches if m["problem"] == "only_in")
     assert only_in["languages"] == ["zh", "en"]
-    assert only_in["eids"] == {"zh": [zh_article_5.eid], "en": [articles_en[-1]]}
+    # Shifted articles differ in more than one address: article 11 of the Chinese has two paragraphs, the
+    # English "article 11" (article 10) one. Every address one version lacks is listed …
+    assert only_in["eids"] == {
+        "zh": [eid for eid in articles_zh if eid not in articles_en],
+        "en": [eid for eid in articles_en if eid not in articles_zh],
+    }
+    assert only_in["eids"]["zh"][0] == zh_article_5.eid and only_in["eids"]["en"][-1] == articles_en[-1]
+    # … and every paragraph after the shift is left unpaired.
     unpaired = next(m for m in work.mismatches if m["problem"] == "unpaired")
-    assert unpaired["eids"] == {"zh": articles_zh[4:], "en": articles_en[4:]}
-    assert len(unpaired["eids"]["zh"]) == 26
+    assert unpaired["eids"] == {"zh": articles_zh[5:], "en": articles_en[5:]}
+    assert len(unpaired["eids"]["zh"]) == 45
 
 
 @pytest.mark.django_db
@@ -181,7 +192,7 @@ def test_a_preamble_split_differently_pairs_none_of_its_paragraphs_and_every_art
     )
     assert all(sibling_in(p, "en") is None for p in chinese.paragraphs.filter(kind="preambular"))
     articles = list(chinese.paragraphs.exclude(kind="preambular"))
-    assert len(articles) == 30
+    assert len(articles) == 50
     assert all(sibling_in(p, "en").eid == p.eid for p in articles)
 
 
@@ -193,7 +204,7 @@ def test_alignment_follows_every_change_ingest_edit_and_delete():
     work = Work.objects.get()
     assert work.alignment == Alignment.ALIGNED
 
-    # A curator renumbers an English article by hand: record_edit re-derives the eid and realigns.
+    # A curator gives English article 19's paragraph a number by hand: record_edit re-derives the eid, realigns.
     article_19 = english.paragraphs.get(text=ARTICLE_19_EN)
     old_eid = article_19.eid
     article_19.number = 99
@@ -205,8 +216,8 @@ def test_alignment_follows_every_change_ingest_edit_and_delete():
     assert work.alignment == Alignment.MISMATCHED
     assert list(article_19.siblings.all()) == []
     assert sibling_in(chinese.paragraphs.get(eid=old_eid), "en") is None
-    # Put back: paired again.
-    article_19.number = 19
+    # Put back (not numbered in print: 0): paired again.
+    article_19.number = 0
     article_19.save()
     record_edit(english, reason="test renumbering undone")
     work.refresh_from_db()
@@ -366,16 +377,17 @@ def test_curators_see_the_mismatches_of_a_work_and_can_check_it_again(admin_clie
     page = admin_client.get(f"/admin/resolutions/work/{work.pk}/change/").content.decode()
     zh_article_5 = Resolution.objects.get(symbol=work.symbol, language="zh").paragraphs.get(text=ARTICLE_5_ZH)
     last_en = english.paragraphs.order_by("position").last()
+    only_in = next(m for m in work.mismatches if m["problem"] == "only_in")
     assert (
-        f"operative paragraphs: only in the Chinese text: {zh_article_5.eid}; only in the English text: {last_en.eid}"
+        f"{zh_article_5.kind} paragraphs: only in the Chinese text: {', '.join(only_in['eids']['zh'])}; "
+        f"only in the English text: {', '.join(only_in['eids']['en'])}</td>"
     ) in page
+    assert only_in["eids"]["zh"][0] == zh_article_5.eid and only_in["eids"]["en"][-1] == last_en.eid
     assert "adopted_on: zh 1948-12-10, en (none)" in page
     # A curator renumbers the English articles by hand (here: straight in the database), then checks again.
-    for paragraph in english.paragraphs.exclude(kind="preambular").filter(number__gte=6).order_by("number"):
-        paragraph.number -= 1
-        paragraph.eid = Resolution.objects.get(symbol=work.symbol, language="zh").paragraphs.get(
-            kind=paragraph.kind, number=paragraph.number
-        ).eid
+    for paragraph in english.paragraphs.filter(division__number__gte=6).order_by("position"):
+        article, _, rest = paragraph.eid.partition("/")
+        paragraph.eid = f"art_{int(article.removeprefix('art_')) - 1}/{rest}"
         paragraph.save()
     response = admin_client.post(
         "/admin/resolutions/work/", {"action": "check_alignment", "_selected_action": [work.pk]}, follow=True

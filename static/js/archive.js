@@ -58,6 +58,24 @@
     });
   }
 
+  // A long document's contents sit beside the text; on a narrow screen they fold above it, closed until
+  // opened (without this script they simply stay open).
+  function foldContents() {
+    var narrow = window.matchMedia("(max-width: 60rem)");
+    var contents = document.querySelectorAll(".res-body > details.contents");
+    function fit() {
+      Array.prototype.forEach.call(contents, function (details) { details.open = !narrow.matches; });
+    }
+    fit();
+    if (narrow.addEventListener) { narrow.addEventListener("change", fit); }
+    // Following a link in the folded contents closes them again, so the text it leads to is in view.
+    Array.prototype.forEach.call(contents, function (details) {
+      details.addEventListener("click", function (event) {
+        if (narrow.matches && event.target.closest("a")) { details.open = false; }
+      });
+    });
+  }
+
   // Side by side: show both languages, or one (on a phone, one under the other is long).
   function setupParallelToggle() {
     var toggle = document.querySelector(".parallel-toggle");
@@ -79,6 +97,7 @@
       button.hidden = false;
     });
     document.addEventListener("click", onClick);
+    foldContents();
     setupParallelToggle();
   });
 })();

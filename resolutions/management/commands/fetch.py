@@ -26,10 +26,15 @@ class Command(BaseCommand):
             action="store_true",
             help="ask again for versions already held (only whether they changed, for those fetched before)",
         )
+        parser.add_argument(
+            "--replace-edits",
+            action="store_true",
+            help="store the official text even over curators' edits made since the last ingest (listed, and recorded)",
+        )
         parser.add_argument("--delay", type=float, help="seconds between two requests (FETCH_DELAY_SECONDS)")
         parser.add_argument("--timeout", type=float, help="seconds to wait for the server (FETCH_TIMEOUT_SECONDS)")
 
-    def handle(self, *args, symbols, lang, from_file, refresh, delay, timeout, **options):
+    def handle(self, *args, symbols, lang, from_file, refresh, replace_edits, delay, timeout, **options):
         symbols = list(symbols)
         if from_file:
             try:
@@ -48,7 +53,7 @@ class Command(BaseCommand):
         total = len(symbols) * len(languages)
         width = len(str(total))
         failed, counts = [], {}
-        for index, outcome in enumerate(fetcher.fetch_all(symbols, languages, refresh=refresh), start=1):
+        for index, outcome in enumerate(fetcher.fetch_all(symbols, languages, refresh=refresh, replace_edits=replace_edits), start=1):
             line = f"[{index:>{width}}/{total}] {outcome.describe()}"
             (self.stderr if outcome.failed else self.stdout).write(line)
             counts[outcome.status] = counts.get(outcome.status, 0) + 1

@@ -3,8 +3,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from resolutions.models import Origin
 from resolutions.parsing import ParseError
-from resolutions.services import ingest_resolution
+from resolutions.services import CuratorEditsError, ingest_resolution
 
 SUFFIXES = (".txt", ".pdf", ".docx", ".xml")
 # When one folder holds the same document in several forms, the first of these is read (structured XML first).
@@ -38,12 +39,20 @@ def collect_files(paths: list[str]) -> tuple[list[Path], list[str]]:
 
 
 class Command(BaseCommand):
-    help = "Load resolutions from .txt, .pdf, .docx or udhr .xml files (or folders of them); re-ingesting replaces in place."
+    help = (
+        "Load resolutions from .txt, .pdf, .docx or udhr .xml files (or folders of them); re-ingesting replaces in "
+        "place. A file that would replace curators' edits is refused, listing them, unless --replace-edits."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", help="files or folders")
+        parser.add_argument(
+            "--replace-edits",
+            action="store_true",
+            help="store the files even where they replace paragraphs curators edited since the last ingest",
+        )
 
-    def handle(self, *args, paths: list[str], verbosity: int = 1, **options):
+    def handle(self, *args, paths: list[str], verbosity: int = 1, replace_edits: bool = False, **options):
         files, notes = collect_files(paths)
         if not files:
             raise CommandError("no .txt, .pdf, .docx or .xml files found in " + ", ".join(paths))
@@ -51,21 +60,38 @@ class Command(BaseCommand):
             if verbosity >= 2:
                 self.stdout.write(note)
         failed: list[str] = []
+        refused: list[str] = []
         counts = {"created": 0, "replaced": 0, "unchanged": 0}
         width = len(str(len(files)))
         for index, path in enumerate(files, start=1):
             prefix = f"[{index:>{width}}/{len(files)}] {path.name}: "
             try:
-                result = ingest_resolution(source=path.read_bytes(), filename=path.name)
+                result = ingest_resolution(
+                    source=path.read_bytes(), filename=path.name, origin=Origin.INGEST, replace_edits=replace_edits
+                )
             except ParseError as error:
                 failed.append(f"{path}: {error}")
                 self.stderr.write(prefix + f"FAILED {error}")
+                continue
+            except CuratorEditsError as refusal:
+                refused.append(f"{path}: {refusal.resolution.symbol} ({refusal.resolution.language})")
+                self.stderr.write(prefix + f"REFUSED: {refusal}")
+                for edit in refusal.edits:
+                    self.stderr.write(f"    curator edit: {edit.describe()}")
                 continue
             counts[result.status] += 1
             self.stdout.write(prefix + result.describe())
             for warning in result.warnings:
                 self.stdout.write(f"    warning: {warning}")
         summary = ", ".join(f"{n} {status}" for status, n in counts.items())
-        self.stdout.write(f"{len(files)} files: {summary}, {len(failed)} failed")
+        self.stdout.write(f"{len(files)} files: {summary}, {len(refused)} refused, {len(failed)} failed")
+        problems = []
+        if refused:
+            problems.append(
+                "not stored, they would replace curators' edits (run again with --replace-edits to replace them):\n  "
+                + "\n  ".join(refused)
+            )
         if failed:
-            raise CommandError("could not parse:\n  " + "\n  ".join(failed))
+            problems.append("could not parse:\n  " + "\n  ".join(failed))
+        if problems:
+            raise CommandError("\n".join(problems))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from resolutions.parsing import ParsedResolution
+from resolutions.parsing import Kind, ParsedResolution
 from resolutions.parsing.document import FootnoteMarker
 
 from .truth import Source
@@ -52,7 +52,13 @@ def printed(source: Source, *, full_width_references: bool = False, see_also_glu
             text, markers = _full_width_references(text, markers)
         if paragraph.heading:
             blocks.append(Block("heading", paragraph.heading))
-        blocks.append(Block("paragraph", text, paragraph.label, markers))
+        if paragraph.kind == Kind.ARTICLE and paragraph.label:
+            # An article's "1." is typed in its text as the Declaration prints it ("1. ㈠…"), never a list
+            # number a word processor would run on across articles.
+            shift = len(paragraph.label) + 1
+            blocks.append(Block("paragraph", f"{paragraph.label} {text}", "", tuple((n, o + shift) for n, o in markers)))
+        else:
+            blocks.append(Block("paragraph", text, paragraph.label, markers))
         parsed_paragraphs.append(replace(parsed, text=text, footnotes=tuple(FootnoteMarker(n, o) for n, o in markers)))
     blocks += [Block("closing", line) for line in source.closing]
     footnotes = dict(source.footnotes)

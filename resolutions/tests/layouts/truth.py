@@ -34,10 +34,14 @@ class Paragraph:
     text: str
     markers: tuple[tuple[int, int], ...]  # (footnote number, offset in `text` after which it is printed)
     heading: str = ""  # a heading printed on its own line before it ("第一条")
+    num: str = ""  # an article paragraph's number as printed ("1."), "" when it has none
 
     @property
     def label(self) -> str:
-        """The number printed before the text: "1.", "(a)"; none for preambular paragraphs and articles."""
+        """The number printed before the text: "1.", "(a)"; none for preambular paragraphs, and for an
+        article's paragraph only the number it is printed with."""
+        if self.kind == Kind.ARTICLE:
+            return self.num
         if self.heading or self.kind == Kind.PREAMBULAR:
             return ""
         return f"({self.item})" if self.item else f"{self.number}."
@@ -70,7 +74,7 @@ def load_source(name: str) -> Source:
     parsed = parse_resolution(text, source_name=name)
     lines = [line.strip() for line in text.replace("\f", "\n").split("\n")]
     paragraphs = tuple(
-        Paragraph(p.kind, p.number, p.item, p.text, tuple((m.number, m.offset) for m in p.footnotes))
+        Paragraph(p.kind, p.number, p.item, p.text, tuple((m.number, m.offset) for m in p.footnotes), num=p.num)
         for p in parsed.paragraphs
     )
     footnotes = tuple((f.number, f.text) for f in parsed.footnotes)
@@ -93,18 +97,22 @@ def load_source(name: str) -> Source:
 
 
 def _declaration(name: str, lines: list[str], parsed: ParsedResolution, paragraphs: tuple[Paragraph, ...]) -> Source:
-    """The Universal Declaration: title lines, an introductory note, 序言, the preamble, thirty articles."""
+    """The Universal Declaration: title lines, an introductory note, 序言, the preamble, thirty articles (each
+    heading printed before the article's first paragraph)."""
     preamble_at = next(i for i, line in enumerate(lines) if PREAMBLE_HEADING_RE.match(line))
     head = [line for line in lines[:preamble_at] if line]
     masthead, note = head[:2], head[2:]
     headings = [line for line in lines[preamble_at:] if ARTICLE_HEADING_RE.match(line)]
     printed = []
     articles = iter(headings)
-    for paragraph in paragraphs:
+    previous_article = None
+    for paragraph, parsed_paragraph in zip(paragraphs, parsed.paragraphs):
         if paragraph.kind == Kind.PREAMBULAR:
             heading = lines[preamble_at] if paragraph.number == 1 else ""
         else:
-            heading = next(articles)
+            article = parsed_paragraph.division.eid if parsed_paragraph.division else None
+            heading = next(articles) if article != previous_article else ""
+            previous_article = article
         printed.append(replace(paragraph, heading=heading))
     return Source(
         name=name,
