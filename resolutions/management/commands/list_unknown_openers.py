@@ -29,7 +29,7 @@ class Command(BaseCommand):
         if language:
             paragraphs = paragraphs.filter(resolution__language=language)
         if not all:
-            paragraphs = paragraphs.filter(item="").exclude(kind="annex")
+            paragraphs = paragraphs.filter(item="", kind__in=("preambular", "operative"))
         unknown = [p for p in paragraphs.iterator() if openers.opener(p.text, p.resolution.language) == openers.OTHER]
         openings = Counter(opening(p) for p in unknown)
         self.stdout.write(f"{len(unknown)} paragraphs with an opener outside the vocabulary ({len(openings)} different openings)")
