@@ -3,7 +3,7 @@ import hashlib
 
 from haystack import indexes
 
-from .models import Paragraph
+from .models import Alignment, Paragraph
 from .search.analysis import fold, opening_verb
 from .search.fields import BigramTextField, EnglishTextField, KeywordField
 
@@ -18,6 +18,8 @@ class ParagraphIndex(indexes.SearchIndex, indexes.Indexable):
     session = KeywordField(model_attr="resolution__session")
     kind = KeywordField(model_attr="kind")
     verb = KeywordField()
+    versions = KeywordField()  # "both": the resolution is held in Chinese and English (Work.alignment); "one"
+    change = KeywordField()  # new / changed / unchanged since the previous member of its series; "" outside one
     session_number = indexes.IntegerField()
     year = indexes.IntegerField()
     adopted = indexes.IntegerField()
@@ -28,13 +30,24 @@ class ParagraphIndex(indexes.SearchIndex, indexes.Indexable):
         return Paragraph
 
     def index_queryset(self, using=None):
-        return Paragraph.objects.select_related("resolution").order_by("pk")
+        return Paragraph.objects.select_related("resolution__work", "lineage").order_by("pk")
 
     def prepare_text_en(self, paragraph: Paragraph) -> str:
         return fold(paragraph.text) if paragraph.resolution.language == "en" else ""
 
     def prepare_verb(self, paragraph: Paragraph) -> str:
         return opening_verb(paragraph.text, paragraph.resolution.language)
+
+    def prepare_change(self, paragraph: Paragraph) -> str:
+        """ParagraphLineage.change (resolutions.series keeps it and reindexes the resolution when it changes)."""
+        try:
+            return paragraph.lineage.change
+        except Paragraph.lineage.RelatedObjectDoesNotExist:
+            return ""
+
+    def prepare_versions(self, paragraph: Paragraph) -> str:
+        """services.align_versions reindexes every version when a work gains or loses its second language."""
+        return "one" if paragraph.resolution.work.alignment == Alignment.SINGLE else "both"
 
     def prepare_session_number(self, paragraph: Paragraph) -> int:
         session = paragraph.resolution.session

@@ -29,6 +29,7 @@ from .anchoring import (
     locate,
 )
 from .models import (
+    Alignment,
     ArticleCitation,
     Division,
     Footnote,
@@ -212,8 +213,8 @@ def _after_change(resolution: Resolution) -> None:
     align_versions(resolution.work)
     if resolution.moved_from_work_id is not None:  # its symbol was edited: the work it left changed too
         align_versions(Work.objects.filter(pk=resolution.moved_from_work_id).first())
+    refresh_series(resolution.symbol)  # first: the index carries the series lineage ("new this year")
     schedule_reindex(resolution.pk)
-    refresh_series(resolution.symbol)
 
 
 def _copy_metadata(record: dict, resolution: Resolution) -> None:
@@ -432,6 +433,7 @@ def align_versions(work: Work | None) -> Work | None:
         for version in versions
     }
     result = alignment.align_versions(units)
+    languages_changed = (work.alignment == Alignment.SINGLE) != (result.status == Alignment.SINGLE)
 
     links = Paragraph.siblings.through
     ids = [p.pk for p in paragraphs]
@@ -454,6 +456,10 @@ def align_versions(work: Work | None) -> Work | None:
     work.save(update_fields=fields)
     for name in fields:  # the caller's copy (resolution.work) says the same
         setattr(given, name, getattr(work, name))
+    if languages_changed:
+        # Held in both languages now, or no longer: every version's index documents say so (search "versions").
+        for version in versions:
+            schedule_reindex(version.pk)
     return work
 
 

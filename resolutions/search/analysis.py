@@ -19,6 +19,8 @@ from dataclasses import dataclass
 import opencc
 from whoosh.analysis import Token, Tokenizer
 
+from ..openers import opener  # the one reader of the opener vocabulary (resolutions/data/openers.toml)
+
 _T2S = opencc.OpenCC("t2s")
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af\U00020000-\U0003134f"
@@ -142,40 +144,6 @@ def BigramAnalyzer() -> BigramTokenizer:  # noqa: N802 - named like whoosh's ana
     return BigramTokenizer()
 
 
-ZH_ADVERBS = ("进一步", "再一次", "再次", "再度", "一再", "强烈", "坚决", "紧急", "大力", "特别", "又", "还", "并", "也", "亦")
-ZH_VERBS = (
-    "决定", "请", "吁请", "敦促", "促请", "鼓励", "谴责", "重申", "回顾", "忆及", "确认", "承认", "认识到", "意识到",
-    "欢迎", "注意到", "满意地注意到", "关切地注意到", "表示", "表示关切", "表示赞赏", "强调", "邀请", "呼吁", "赞扬",
-    "赞赏", "支持", "深为关切", "深表关切", "深感关切", "严重关切", "关切", "铭记", "考虑到", "申明", "遗憾",
-    "深感遗憾", "深表遗憾", "指出", "建议", "要求", "感谢", "核可", "通过", "宣布", "授权", "相信", "深信", "确信",
-    "希望", "期待", "认为", "指导", "遵循", "秉承", "根据", "审议了", "审议", "收到", "赞同", "同意", "核准",
-    "重视", "承诺", "促进", "震惊", "深感震惊", "痛惜", "谴责", "责成", "提请", "着重指出", "坚信", "深知", "获悉",
-    "愤慨", "确定", "吁求", "恳请", "请求",
-)
-_ZH_VERBS_LONGEST_FIRST = sorted(set(ZH_VERBS), key=len, reverse=True)
-EN_ADVERBS = frozenset({"also", "further", "again", "once", "furthermore", "moreover", "therefore", "hereby", "in", "this", "regard", "addition"})
-_EN_WORD_RE = re.compile(r"[A-Za-z][A-Za-z\-]*")
-
-
 def opening_verb(text: str, language: str) -> str:
-    """The word that opens a paragraph and says what it does: 决定, 请, 重申 … / decides, urges, recalling …
-
-    Leading adverbs are dropped (又请 -> 请, 强烈谴责 -> 谴责, Also decides -> decides, Strongly
-    condemns -> condemns). An opening not in the list gives "" for Chinese; English gives its first word.
-    """
-    if language == "zh":
-        rest = re.sub(r"^[\s\d.、，,()（）]*", "", text)
-        changed = True
-        while changed:
-            changed = False
-            for adverb in ZH_ADVERBS:
-                if rest.startswith(adverb) and not any(rest.startswith(v) for v in _ZH_VERBS_LONGEST_FIRST if len(v) > len(adverb) and v.startswith(adverb)):
-                    rest = rest[len(adverb) :]
-                    changed = True
-        return next((verb for verb in _ZH_VERBS_LONGEST_FIRST if rest.startswith(verb)), "")
-    for word in _EN_WORD_RE.findall(text[:120]):
-        lowered = word.lower()
-        if lowered in EN_ADVERBS or (lowered.endswith("ly") and len(lowered) > 4):
-            continue
-        return lowered
-    return ""
+    """The opener of a paragraph as the search index's facet holds it (resolutions.openers: the vocabulary)."""
+    return opener(text, language)

@@ -18,9 +18,9 @@ if TYPE_CHECKING:
 
 ENGINES = ("whoosh", "opensearch")
 SORTS = ("relevance", "date", "document")
-FACETS = ("body", "language", "kind", "verb", "year", "session")
+FACETS = ("body", "language", "kind", "verb", "change", "versions", "year", "session")
 # The facets a filter selects values of (OR within one), and the range filters that select a year or session.
-VALUE_FACETS = ("body", "language", "kind", "verb")
+VALUE_FACETS = ("body", "language", "kind", "verb", "change", "versions")
 RANGE_FACETS = {"year": ("year", "year_from", "year_to"), "session": ("session_number", "session_from", "session_to")}
 
 
@@ -35,7 +35,9 @@ class Filters:
     body: tuple[str, ...] = ()  # "GA", "HRC" ...
     language: tuple[str, ...] = ()  # "zh", "en"
     kind: tuple[str, ...] = ()  # "preambular", "operative", "annex"
-    verb: tuple[str, ...] = ()  # opening verbs: 决定, 请 ... / decides, urges ...
+    verb: tuple[str, ...] = ()  # openers (resolutions.openers): 决定, 请 ... / decides, calls upon ... / other
+    change: tuple[str, ...] = ()  # in its series: "new" (no match in the previous member: new this year), "changed", "unchanged"
+    versions: tuple[str, ...] = ()  # "both": its resolution is held in Chinese and English; "one": in one language
     session_from: int | None = None  # on the integer session_number field
     session_to: int | None = None
     year_from: int | None = None  # on the integer year field

@@ -157,7 +157,7 @@ def drain_index_tasks(*, block: bool = False) -> int:
 
 def reindex_resolutions(resolution_ids: set[int]) -> None:
     """Replace the index documents of these resolutions by their current paragraphs. Caller holds the lock."""
-    paragraphs = Paragraph.objects.filter(resolution_id__in=resolution_ids).select_related("resolution").order_by("pk")
+    paragraphs = Paragraph.objects.filter(resolution_id__in=resolution_ids).select_related("resolution__work", "lineage").order_by("pk")
     replace_resolutions(get_engine(), sorted(resolution_ids), paragraphs.iterator(chunk_size=2000))
 
 
@@ -200,7 +200,7 @@ def compare_index() -> tuple[IndexDifference, set[int]]:
     index = ParagraphIndex()
     indexed = get_engine().indexed_state()
     in_db: dict[int, tuple] = {}
-    for paragraph in Paragraph.objects.select_related("resolution").iterator(chunk_size=5000):
+    for paragraph in Paragraph.objects.select_related("resolution__work", "lineage").iterator(chunk_size=5000):
         in_db[paragraph.pk] = (paragraph.resolution_id, paragraph.kind, paragraph.position, index.prepare_verb(paragraph), paragraph.resolution.symbol, text_hash(paragraph.text))
     missing = frozenset(in_db.keys() - indexed.keys())
     stale = frozenset(indexed.keys() - in_db.keys())

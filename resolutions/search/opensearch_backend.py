@@ -78,7 +78,7 @@ FIELD_OVERRIDES = {
     "text_hash": {"type": "keyword", "index": False},
 }
 # Facet keywords whose global ordinals are built at refresh, not by the first search after it.
-EAGER_FIELDS = ("body", "language", "kind", "verb", "session", "symbol", "resolution_key")
+EAGER_FIELDS = ("body", "language", "kind", "verb", "change", "versions", "session", "symbol", "resolution_key")
 EXTRA_FIELDS = {
     # symbol, language and id in one key: groups of resolutions ordered by symbol (sort=document) or counted.
     "resolution_key": {"type": "keyword"},

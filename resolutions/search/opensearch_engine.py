@@ -32,11 +32,11 @@ from .opensearch_backend import FACET_SIZE, RUN_END, ArchiveOpenSearchBackend, i
 from .query import ParsedQuery, english_stems, is_latin, quoted
 
 
-from .engine import EngineGroup, EngineHit, EngineResult, Filters, SearchEngine, SearchRequest, SearchUnavailable
+from .engine import VALUE_FACETS, EngineGroup, EngineHit, EngineResult, Filters, SearchEngine, SearchRequest, SearchUnavailable
 
 GROUP_HITS = 5
 # The facets' fields; year and session are counted on integer / keyword fields and filtered by ranges.
-FACET_FIELDS = {"body": "body", "language": "language", "kind": "kind", "verb": "verb", "year": "year", "session": "session"}
+FACET_FIELDS = {"body": "body", "language": "language", "kind": "kind", "verb": "verb", "change": "change", "versions": "versions", "year": "year", "session": "session"}
 # Ties broken as the Whoosh engine breaks them: newest, then symbol, language, position (unique in a resolution).
 SORTS = {
     "relevance": ["_score", {"adopted": "desc"}, {"symbol": "asc"}, {"language": "asc"}, {"position": "asc"}],
@@ -155,7 +155,7 @@ def query_clauses(parsed: ParsedQuery) -> dict | None:
 def facet_selections(filters: Filters) -> dict[str, dict]:
     """Each facet's own selection as a filter (several values: any of them)."""
     selections: dict[str, dict] = {}
-    for name in ("body", "language", "kind", "verb"):
+    for name in VALUE_FACETS:
         values = getattr(filters, name)
         if values:
             selections[name] = {"terms": {name: list(values)}}

@@ -4,21 +4,28 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 
-from ..models import BODY_NAMES_ZH, PARAGRAPH_KIND_NAMES_ZH, Body, Language, ParagraphKind, Resolution
+from .. import openers
+from ..models import BODY_NAMES_ZH, PARAGRAPH_KIND_NAMES_ZH, Body, Language, Paragraph, ParagraphKind, Resolution, official_document_url
 from ..reading import paragraph_label
+from .forms import MULTI_VALUED
 from .service import QueryError, SearchUnavailable, search_arguments, search_paragraphs, symbol_in
 
 FACET_TITLES = {
     "body": "机构 Body",
     "language": "语言 Language",
     "kind": "段落 Kind",
-    "verb": "开头动词 Opening verb",
+    "verb": "开头用语 Opener",
+    "change": "系列中 In its series",
+    "versions": "语言版本 Versions",
     "year": "年份 Year",
     "session": "届会 Session",
 }
+CHANGE_LABELS = {"new": "今年新增 new this year", "changed": "有改动 changed", "unchanged": "未改动 unchanged"}
+VERSIONS_LABELS = {"both": "中英文均有 held in both languages", "one": "仅一种语言 one language only"}
 RANGE_PARAMETERS = {"year": ("year_from", "year_to"), "session": ("session_from", "session_to")}
 FACET_VALUES_SHOWN = 15
 SEARCH_RETRY_AFTER_SECONDS = 10
+CITING_SHOWN = 200  # citing paragraphs listed for a symbol the archive does not hold
 
 
 def facet_label(name: str, value: str) -> str:
@@ -29,6 +36,12 @@ def facet_label(name: str, value: str) -> str:
         return Language(value).label
     if name == "kind" and value in ParagraphKind.values:
         return f"{PARAGRAPH_KIND_NAMES_ZH[value]} {ParagraphKind(value).label}"
+    if name == "change" and value in CHANGE_LABELS:
+        return CHANGE_LABELS[value]
+    if name == "versions" and value in VERSIONS_LABELS:
+        return VERSIONS_LABELS[value]
+    if name == "verb":
+        return openers.label(value)  # 敦促 urges: readable in the other language too
     return value
 
 
@@ -44,6 +57,34 @@ def resolution_named_by(q: str) -> Resolution | None:
         session, number = value.split("/")
         versions = Resolution.objects.filter(session=session, number=number)
     return versions.order_by("-language", "-adopted_on").first()  # zh before en
+
+
+def unheld_symbol(q: str) -> dict | None:
+    """For a bare symbol the archive does not hold: the symbol, the UN document system's address for it, and the
+    held paragraphs that cite it (a paragraph citing it twice, or in a footnote, counts once).
+
+    A short number (60/251) names every symbol ending in it: A/RES/60/251, A/HRC/RES/60/251 …
+    """
+    found = symbol_in(q)
+    if found is None:
+        return None
+    kind, value = found
+    from ..models import Reference
+
+    references = Reference.objects.filter(target_symbol=value) if kind == "symbol" else Reference.objects.filter(target_symbol__endswith="/" + value)
+    ids = set(references.values_list("paragraph_id", flat=True))
+    paragraphs = list(
+        Paragraph.objects.filter(pk__in=ids).select_related("resolution").order_by("-resolution__adopted_on", "resolution__symbol", "-resolution__language", "position")[:CITING_SHOWN]
+    )
+    for paragraph in paragraphs:
+        paragraph.label = paragraph_label(paragraph, paragraph.resolution.language)
+    symbols = sorted(set(references.values_list("target_symbol", flat=True))) or ([value] if kind == "symbol" else [])
+    return {
+        "symbol": value,
+        "official": [(symbol, official_document_url(symbol, "zh"), official_document_url(symbol, "en")) for symbol in symbols],
+        "count": len(ids),
+        "paragraphs": paragraphs,
+    }
 
 
 def search_unavailable(request: HttpRequest) -> HttpResponse:
@@ -65,6 +106,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
     if resolution is not None:
         return redirect(resolution)
     outcome, refused = None, ""
+    unheld = unheld_symbol(arguments["q"])
     if arguments["q"]:
         try:
             outcome = search_paragraphs(**arguments)
@@ -75,7 +117,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
     facets = []
     if outcome is not None:
         facets = [
-            (name, FACET_TITLES[name], facet_links(request.GET, arguments["filters"], name, values[:FACET_VALUES_SHOWN]))
+            (name, FACET_TITLES[name], *shown_and_more(facet_links(request.GET, arguments["filters"], name, values)), len(values))
             for name, values in outcome.facets.items()
             if values
         ]
@@ -89,6 +131,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
             "arguments": arguments,
             "outcome": outcome,
             "refused": refused,
+            "unheld": unheld,
             "facets": facets,
             "active_filters": active_filters(request.GET, arguments["filters"]),
             "hidden_filters": hidden_filters(arguments["filters"]),
@@ -128,6 +171,12 @@ def facet_links(params: QueryDict, filters, name: str, values: list[tuple[str, i
     return links
 
 
+def shown_and_more(links: list[tuple]) -> tuple[list[tuple], list[tuple]]:
+    """The top FACET_VALUES_SHOWN values (and any chosen one further down), and the rest behind "show all"."""
+    shown = [link for i, link in enumerate(links) if i < FACET_VALUES_SHOWN or link[4]]
+    return shown, [link for i, link in enumerate(links) if i >= FACET_VALUES_SHOWN and not link[4]]
+
+
 def active_filters(params: QueryDict, filters) -> list[tuple[str, str]]:
     """(what the filter is, the address of the same search without it) for each filter (each value) in force."""
 
@@ -146,7 +195,7 @@ def active_filters(params: QueryDict, filters) -> list[tuple[str, str]]:
     found = []
     if filters.symbol:
         found.append((f"决议 Resolution {filters.symbol}", without("symbol")))
-    for name in ("body", "language", "kind", "verb"):
+    for name in MULTI_VALUED:
         for value in getattr(filters, name):
             found.append((f"{FACET_TITLES[name].split()[0]}：{facet_label(name, value)}", without(name, value=value)))
     if filters.session_from is not None or filters.session_to is not None:
@@ -158,7 +207,7 @@ def active_filters(params: QueryDict, filters) -> list[tuple[str, str]]:
 
 def hidden_filters(filters) -> list[tuple[str, object]]:
     """(name, value) of each filter in force, for hidden inputs: a new query keeps them."""
-    found: list[tuple[str, object]] = [(name, value) for name in ("body", "language", "kind", "verb") for value in getattr(filters, name)]
+    found: list[tuple[str, object]] = [(name, value) for name in MULTI_VALUED for value in getattr(filters, name)]
     if filters.symbol:
         found.append(("symbol", filters.symbol))
     for name in ("session_from", "session_to", "year_from", "year_to"):

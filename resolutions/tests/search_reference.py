@@ -49,6 +49,8 @@ class Document:
                 "language": resolution.language,
                 "kind": paragraph.kind,
                 "verb": opening_verb(paragraph.text, resolution.language),
+                "versions": "one" if resolution.work.alignment == "single" else "both",
+                "change": lineage.change if (lineage := getattr(paragraph, "lineage", None)) is not None else "",
                 "year": resolution.adopted_on.year if resolution.adopted_on else 0,
                 "session": session,
                 "session_number": int(session) if session.isdigit() else 0,
@@ -58,7 +60,7 @@ class Document:
 
 
 def documents() -> list[Document]:
-    return [Document.of(p) for p in Paragraph.objects.select_related("resolution").order_by("pk")]
+    return [Document.of(p) for p in Paragraph.objects.select_related("resolution__work", "lineage").order_by("pk")]
 
 
 def _runs_follow(text_runs: tuple[tuple[str, bool], ...], query_runs: list[tuple[str, bool]], prefix: bool) -> bool:

@@ -124,7 +124,7 @@ def test_filters_with_several_values_take_any_of_them_within_a_facet_and_all_fac
         ("人权", Filters()),
         ("rights", Filters(kind=("operative",))),
         ("rights OR 人权", Filters(language=("en",), kind=("preambular",))),
-        ("rights OR 人权", Filters(year_from=2024, verb=("recalling", "decides"))),
+        ("rights OR 人权", Filters(year_from=2024, verb=("recalls", "decides"))),
     ],
 )
 def test_each_facet_is_counted_under_the_other_facets_selections_only(os_engine, query, filters):

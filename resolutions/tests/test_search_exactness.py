@@ -61,6 +61,8 @@ FILTERS = [
     Filters(symbol="A/RES/67/161"),
     Filters(symbol="A/RES/67/161", kind=("operative",), verb=("请", "决定")),
     Filters(body=("SC",)),
+    Filters(change=("new", "changed"), language=("en",)),
+    Filters(versions=("one",), kind=("operative",)),
 ]
 
 
