@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 
 from .. import openers
 from ..models import BODY_NAMES_ZH, PARAGRAPH_KIND_NAMES_ZH, Body, Language, Paragraph, ParagraphKind, Resolution, official_document_url
-from ..reading import paragraph_label
+from ..reading import paragraph_label, siblings_of
 from .forms import MULTI_VALUED
 from .service import QueryError, SearchUnavailable, search_arguments, search_paragraphs, symbol_in
 
@@ -121,8 +121,12 @@ def search_page(request: HttpRequest) -> HttpResponse:
             for name, values in outcome.facets.items()
             if values
         ]
-        for hit in outcome.hits + [h for g in outcome.groups for h in g.hits]:
+        hits = outcome.hits + [h for g in outcome.groups for h in g.hits]
+        siblings = siblings_of([hit.paragraph for hit in hits])
+        for hit in hits:
             hit.label = paragraph_label(hit.paragraph, hit.paragraph.resolution.language)
+            # The per-hit language switch: the same paragraph in the work's other versions, as aligned.
+            hit.siblings = siblings.get(hit.paragraph.pk, [])
     return render(
         request,
         "search/search.html",
@@ -226,6 +230,7 @@ def search_api(request: HttpRequest) -> JsonResponse:
     except SearchUnavailable:
         return search_unavailable(request)
     resolution = resolution_named_by(arguments["q"])
+    siblings = siblings_of([hit.paragraph for hit in outcome.hits])
     return JsonResponse(
         {
             "query": outcome.query.text,
@@ -251,6 +256,11 @@ def search_api(request: HttpRequest) -> JsonResponse:
                     "snippet": str(hit.snippet),
                     "spans": [list(span) for span in hit.spans],
                     "score": hit.score,
+                    "siblings": [
+                        {"language": s.resolution.language, "path": s.get_absolute_url(),
+                         "url": request.build_absolute_uri(s.get_absolute_url())}
+                        for s in siblings.get(hit.paragraph.pk, [])
+                    ],
                 }
                 for hit in outcome.hits
             ],

@@ -120,3 +120,30 @@ def test_side_by_side_on_a_wide_screen_and_on_a_phone(live_server, declaration, 
         assert phone.execute_script("return document.documentElement.scrollWidth - document.documentElement.clientWidth") == 0
     finally:
         phone.quit()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_language_switch_of_a_search_hit(live_server, declaration, tmp_path, width):
+    """From a Chinese hit to the same article in English, then to both side by side, on a wide screen and a phone."""
+    from selenium.webdriver.common.by import By
+
+    from resolutions.tests.test_versions import ARTICLE_5_EN, ARTICLE_5_ZH
+
+    site = live_server.url
+    zh = Resolution.objects.get(symbol=SYMBOL, language="zh").paragraphs.get(text=ARTICLE_5_ZH)
+    browser = open_browser(tmp_path, width, 900)
+    try:
+        browser.get(f"{site}/search/?q=酷刑")
+        hit = browser.find_element(By.XPATH, f"//li[@class='hit'][.//a[@href='{zh.get_absolute_url()}']]")
+        switch = hit.find_element(By.CSS_SELECTOR, "a.hit-sibling[hreflang='en']")
+        assert switch.is_displayed() and switch.text == "English"
+        browser.save_screenshot(str(screenshot_dir(tmp_path) / f"search_hit_switch_{width}.png"))
+        switch.click()
+        assert browser.current_url == f"{site}/{SYMBOL}/en/{zh.slug}"
+        assert browser.find_element(By.CSS_SELECTOR, ".para-focus .para-text").text == ARTICLE_5_EN
+        browser.back()
+        browser.find_element(By.XPATH, f"//li[@class='hit'][.//a[@href='{zh.get_absolute_url()}']]//a[@class='hit-beside']").click()
+        assert browser.current_url == f"{site}/{SYMBOL}/zh/?beside=en#{zh.slug}"
+        assert browser.find_element(By.ID, f"en-{zh.slug}").find_element(By.CSS_SELECTOR, ".para-text").text == ARTICLE_5_EN
+    finally:
+        browser.quit()

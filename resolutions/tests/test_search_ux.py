@@ -166,3 +166,29 @@ def test_held_in_both_languages_keeps_the_resolutions_of_which_the_archive_has_b
     assert search_engine.search(SearchRequest(parse_query(query), Filters(versions=("both",)), limit=0)).total == 0
     alone = search_engine.search(SearchRequest(parse_query(query), Filters(versions=("one",)), limit=0)).total
     assert alone == len(brute_force(query))
+
+
+def test_each_hit_leads_to_the_same_paragraph_in_the_other_language_and_to_both_side_by_side(search_engine, client):
+    """The per-hit language switch (issue 14): a Chinese hit of the Declaration's article 5 links the English
+    article 5 (its aligned sibling) and the side-by-side page at that paragraph; the API lists the same sibling."""
+    from resolutions.tests.test_versions import ARTICLE_5_EN, ARTICLE_5_ZH
+
+    chinese = ingest_file(DATA / "A_RES_217_A_III.pdf")
+    ingest_file(DATA / "A_RES_217_A_III_en.xml")
+    ingest_file(DATA / "A_RES_67_161.txt")  # Chinese only: its hits have no switch
+    zh = Paragraph.objects.get(resolution=chinese, text=ARTICLE_5_ZH)
+    en = Paragraph.objects.get(resolution__symbol=chinese.symbol, resolution__language="en", text=ARTICLE_5_EN)
+
+    page = client.get("/search/", {"q": "酷刑"}).content.decode()
+    hits = re.findall(r'<li class="hit".*?</li>', page, re.S)
+    article_5 = [hit for hit in hits if f'href="{zh.get_absolute_url()}"' in hit]
+    assert len(article_5) == 1
+    assert re.findall(r'class="hit-sibling" lang="en" hreflang="en" href="([^"]+)"', article_5[0]) == [en.get_absolute_url()]
+    assert re.findall(r'class="hit-beside" href="([^"]+)"', article_5[0]) == [f"{chinese.get_absolute_url()}?beside=en#{zh.slug}"]
+    others = [hit for hit in hits if hit is not article_5[0]]
+    assert others and not any("hit-sibling" in hit for hit in others if "A/RES/67/161" in hit)
+
+    found = client.get("/api/search", {"q": "酷刑"}).json()
+    by_path = {result["path"]: result["siblings"] for result in found["results"]}
+    assert [s["path"] for s in by_path[zh.get_absolute_url()]] == [en.get_absolute_url()]
+    assert by_path[zh.get_absolute_url()][0]["language"] == "en"
