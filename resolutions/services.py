@@ -916,18 +916,24 @@ def split_paragraph(
     following = resolution.paragraphs.filter(position__gt=paragraph.position)
     if renumber_following:
         same_kind = following.filter(kind=kind, number__gte=number)
+        if paragraph.division_id is not None:  # an article's paragraphs are numbered within the article
+            same_kind = same_kind.filter(division_id=paragraph.division_id)
         for row in same_kind.order_by("-number", "-position"):
             row.number += 1
             row.save(update_fields=["number"])
     moves = _follow_numbers(resolution, before)  # frees the new paragraph's eid
-    new_eid = element_id(kind, number, item)
+    # The second part stays in the first one's article (or annex): its address is the article's, with its number.
+    second = Paragraph(
+        resolution=resolution, kind=kind, number=number, item=item, text=tail, division=paragraph.division,
+        eid=paragraph.eid if paragraph.division_id is not None else "",
+    )
+    new_eid = paragraph_eid(second)
     if resolution.paragraphs.filter(eid=new_eid).exists():
         raise StructureError(f"{new_eid} already exists; choose another number or renumber the following paragraphs.")
     following.update(position=F("position") + POSITION_SHIFT)
     resolution.paragraphs.filter(position__gte=POSITION_SHIFT).update(position=F("position") - POSITION_SHIFT + 1)
-    second = Paragraph.objects.create(
-        resolution=resolution, kind=kind, number=number, item=item, eid=new_eid, text=tail, position=paragraph.position + 1
-    )
+    second.eid, second.position = new_eid, paragraph.position + 1
+    second.save()
     carry_addresses(resolution, moves)
     paragraph.text = head
     paragraph.save(update_fields=["text"])

@@ -190,3 +190,24 @@ def test_restoring_an_earlier_text_of_the_convention_brings_back_its_words_in_th
     assert not ArticleCitation.objects.filter(paragraph=paragraph, article=4).exists()
     assert resolution.divisions.filter(kind="article", eid__startswith="annex_1/").count() == 68
     assert Division.objects.filter(resolution=resolution).count() == len(snapshot(resolution)["divisions"])
+
+
+def test_splitting_an_article_paragraph_keeps_both_parts_in_the_article_and_renumbers_only_that_article():
+    from resolutions.services import split_paragraph
+
+    resolution = ingest("A_RES_79_243.txt").resolution
+    first = Paragraph.objects.get(resolution=resolution, eid="annex_1/art_5/para_1")
+    old_second = Paragraph.objects.get(resolution=resolution, eid="annex_1/art_5/para_2")
+    other_article = {p.eid: p.number for p in Paragraph.objects.filter(resolution=resolution, division__eid="annex_1/art_6")}
+    at = first.text.index(" ", len(first.text) // 2) + 1
+    head, tail = first.text[:at].rstrip(), first.text[at:]
+    second = split_paragraph(first, at=at, kind="article", number=2, renumber_following=True)
+
+    assert (second.eid, second.division.eid, second.text) == ("annex_1/art_5/para_2", "annex_1/art_5", tail)
+    assert list(
+        Paragraph.objects.filter(resolution=resolution, division__eid="annex_1/art_5").order_by("position").values_list("eid", "number")
+    ) == [("annex_1/art_5/para_1", 1), ("annex_1/art_5/para_2", 2), ("annex_1/art_5/para_3", 3)]
+    assert Paragraph.objects.get(pk=first.pk).text == head
+    # The old para_2 is para_3 now (para_2 is the new part's address); article 6 is untouched.
+    assert Paragraph.objects.get(pk=old_second.pk).eid == "annex_1/art_5/para_3"
+    assert {p.eid: p.number for p in Paragraph.objects.filter(resolution=resolution, division__eid="annex_1/art_6")} == other_article
