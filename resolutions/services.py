@@ -972,12 +972,15 @@ def merge_paragraphs(paragraph: Paragraph, *, renumber_following: bool = False, 
     nxt.footnotes.update(paragraph=paragraph)
     paragraph.text = paragraph.text + joiner + nxt.text
     paragraph.save(update_fields=["text"])
-    gone_eid, kind, number = nxt.eid, nxt.kind, nxt.number
+    gone_eid, kind, number, division_id = nxt.eid, nxt.kind, nxt.number, nxt.division_id
     FormerEid.objects.filter(paragraph=nxt).update(paragraph=paragraph)
     nxt.delete()
     carry_addresses(resolution, {gone_eid: paragraph})
     if renumber_following:
-        for row in resolution.paragraphs.filter(kind=kind, number__gt=number).order_by("number", "position"):
+        following = resolution.paragraphs.filter(kind=kind, number__gt=number)
+        if division_id is not None:  # an article's paragraphs are numbered within the article
+            following = following.filter(division_id=division_id)
+        for row in following.order_by("number", "position"):
             row.number -= 1
             row.save(update_fields=["number"])
     record_edit(resolution, user=user, reason=f"merged {gone_eid} into {paragraph.eid}", before=before, carried={paragraph.pk})

@@ -211,3 +211,24 @@ def test_splitting_an_article_paragraph_keeps_both_parts_in_the_article_and_renu
     # The old para_2 is para_3 now (para_2 is the new part's address); article 6 is untouched.
     assert Paragraph.objects.get(pk=old_second.pk).eid == "annex_1/art_5/para_3"
     assert {p.eid: p.number for p in Paragraph.objects.filter(resolution=resolution, division__eid="annex_1/art_6")} == other_article
+
+
+def test_merging_two_paragraphs_of_an_article_renumbers_only_that_article():
+    from django.db.models import Count
+
+    from resolutions.services import merge_paragraphs
+
+    resolution = ingest("A_RES_79_243.txt").resolution
+    # The first article of three or more numbered paragraphs without subparagraphs.
+    article = next(
+        d for d in Division.objects.filter(resolution=resolution, kind="article").annotate(n=Count("paragraphs")).filter(n__gte=3).order_by("position")
+        if not d.paragraphs.exclude(item="").exists() and not d.paragraphs.filter(number=0).exists()
+    )
+    rows = list(article.paragraphs.order_by("position"))
+    elsewhere = dict(Paragraph.objects.filter(resolution=resolution).exclude(division=article).values_list("pk", "number"))
+    joined = rows[0].text + " " + rows[1].text
+    merged = merge_paragraphs(rows[0], renumber_following=True)
+    assert merged.text == joined
+    third = Paragraph.objects.get(pk=rows[2].pk)
+    assert (third.number, third.eid) == (2, f"{article.eid}/para_2")
+    assert dict(Paragraph.objects.filter(resolution=resolution).exclude(division=article).values_list("pk", "number")) == elsewhere
