@@ -18,7 +18,7 @@ def resolution_as_json(resolution: Resolution, request: HttpRequest) -> dict:
     work = resolution.work
     versions = versions_of(resolution)
     divisions = list(resolution.divisions.select_related("parent"))
-    citations = list(ArticleCitation.objects.filter(paragraph__resolution=resolution).order_by("paragraph", "start"))
+    citations = list(ArticleCitation.objects.filter(paragraph__resolution=resolution).order_by("paragraph", "start", "end", "article", "article_paragraph", "item"))
     citation_urls = article_citation_urls(citations, resolution.language)
     cited: dict[int, list[dict]] = {}
     for c in citations:
