@@ -26,8 +26,6 @@ from dataclasses import dataclass
 from datetime import date
 from difflib import SequenceMatcher
 
-from django.db import transaction
-
 from .comparison import Change, Comparison, Passage, compare
 from .models import (
     Language,
@@ -43,6 +41,7 @@ from .models import (
 )
 from .search.analysis import CJK_RE, fold
 from .search.service import schedule_reindex
+from .text_writes import text_write
 
 logger = logging.getLogger(__name__)
 
@@ -197,7 +196,7 @@ def _possible_followers(symbol: str, held: dict[str, Held]) -> set[str]:
 # --- Rebuilding series -------------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@text_write
 def refresh_series(symbol: str, *, text_changed: bool = True) -> None:
     """Work out again where `symbol` stands (after its ingest, edit or deletion) and rebuild what depends on it.
 
@@ -481,7 +480,7 @@ def check_decision(symbol: str, previous_symbol: str) -> None:
         raise SeriesError(f"{symbol} cannot follow {previous_symbol}, adopted after it.")
 
 
-@transaction.atomic
+@text_write
 def decide_previous(*, symbol: str, previous_symbol: str, user=None, note: str = "") -> SeriesDecision:
     """A curator joins `symbol` to the series of `previous_symbol` (right after it), or splits it ("" : starts one).
 
@@ -501,7 +500,7 @@ def decide_previous(*, symbol: str, previous_symbol: str, user=None, note: str =
     return decision
 
 
-@transaction.atomic
+@text_write
 def withdraw_decision(decision: SeriesDecision) -> None:
     """Back to what detection finds for the symbol."""
     symbol, previous_symbol = decision.symbol, decision.previous_symbol

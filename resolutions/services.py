@@ -73,6 +73,7 @@ from .records import (
 )
 from .search.service import schedule_reindex
 from .series import refresh_series
+from .text_writes import text_write
 
 logger = logging.getLogger(__name__)
 
@@ -153,7 +154,7 @@ def ingest_resolution(
         return _store(parsed, **arguments)
 
 
-@transaction.atomic
+@text_write
 def _store(
     parsed: ParsedResolution, *, source: bytes, filename: str, checksum: str, user: Any, origin: str, replace_edits: bool
 ) -> IngestResult:
@@ -563,7 +564,7 @@ class PlacementError(ValueError):
     """Words a curator named are not in the text."""
 
 
-@transaction.atomic
+@text_write
 def record_edit(
     resolution: Resolution,
     *,
@@ -713,7 +714,7 @@ def _place(resolution: Resolution, placements: Placements) -> None:
 # --- Delete and restore ---------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@text_write
 def delete_resolution(resolution: Resolution, *, user: Any = None) -> Revision:
     """Withdraw a resolution: its last text stays as a revision (its links answer 410 until it is restored).
 
@@ -745,7 +746,7 @@ class RestoreError(ValueError):
     """A restore that would collide with the current text; nothing was written."""
 
 
-@transaction.atomic
+@text_write
 def restore_revision(revision: Revision, *, user: Any = None) -> Resolution:
     """Make the resolution's text the one `revision` kept, as a new revision; brings back a deleted resolution.
 
@@ -782,7 +783,7 @@ def restore_revision(revision: Revision, *, user: Any = None) -> Resolution:
     return resolution
 
 
-@transaction.atomic
+@text_write
 def restore_paragraph(resolution: Resolution, revision: Revision, eid: str, *, user: Any = None) -> Paragraph:
     """Bring one paragraph back as `revision` kept it: its text, number, footnote markers and references.
 
@@ -886,7 +887,7 @@ class StructureError(ValueError):
     """A split, merge or move that cannot be done as asked; nothing was written."""
 
 
-@transaction.atomic
+@text_write
 def split_paragraph(
     paragraph: Paragraph,
     *,
@@ -954,7 +955,7 @@ def split_paragraph(
     return second
 
 
-@transaction.atomic
+@text_write
 def merge_paragraphs(paragraph: Paragraph, *, renumber_following: bool = False, user: Any = None) -> Paragraph:
     """Join the paragraph after `paragraph` onto it; its address redirects to the merged paragraph."""
     resolution = paragraph.resolution
@@ -988,7 +989,7 @@ def merge_paragraphs(paragraph: Paragraph, *, renumber_following: bool = False, 
     return paragraph
 
 
-@transaction.atomic
+@text_write
 def move_paragraph(paragraph: Paragraph, *, up: bool, user: Any = None) -> Paragraph:
     """Swap `paragraph` with the one before (up) or after it. Numbers and permanent links stay as they are."""
     resolution = paragraph.resolution

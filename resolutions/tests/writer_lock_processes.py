@@ -32,3 +32,36 @@ def drain_when_told(database_url: str, index_dir: str, draining, proceed, queue)
 
     indexing.reindex_resolutions = reindex_after_the_signal
     queue.put(indexing.drain_index_tasks())
+
+
+def write_text_when_told(database_url: str, index_dir: str, action: str, path: str, writing, proceed, queue) -> None:
+    """Replace (`action` "replace": ingest the file at `path`) or delete (`action` "delete": the resolution of
+    symbol `path`) a text, stopping where the series is worked out again until `proceed` is set (None: no stop).
+
+    Sets `writing` when it gets there; puts "ok" or the error on `queue`.
+    """
+    setup_django(database_url, index_dir)
+    from pathlib import Path
+
+    from resolutions import series, services
+    from resolutions.models import Resolution
+
+    refresh = series.refresh_series
+
+    def refresh_after_the_signal(symbol: str, **kwargs) -> None:
+        writing.set()
+        if proceed is not None and not proceed.wait(120):
+            raise TimeoutError("the test never let the writer go on")
+        refresh(symbol, **kwargs)
+
+    services.refresh_series = refresh_after_the_signal
+    try:
+        if action == "replace":
+            source = Path(path).read_bytes()
+            services.ingest_resolution(source=source, filename=Path(path).name)
+        else:
+            services.delete_resolution(Resolution.objects.get(symbol=path, language="en"))
+    except Exception as error:  # reported to the test, which shows it
+        queue.put(f"{type(error).__name__}: {error}")
+    else:
+        queue.put("ok")
