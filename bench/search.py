@@ -71,6 +71,10 @@ def setup(workdir: Path, engine: str = "whoosh") -> None:
     call_command("migrate", verbosity=0)
 
 
+# Every kind the parser gives (an annexed instrument's paragraphs are articles' paragraphs since issue 13).
+EID_PREFIXES = {"preambular": "pp", "operative": "op", "annex": "annex", "article": "art"}
+
+
 def build_database(corpus: Path, count: int) -> list[str]:
     """Insert `count` recombined paragraphs as resolutions of 30 paragraphs; returns their texts."""
     from django.db import transaction
@@ -98,11 +102,11 @@ def build_database(corpus: Path, count: int) -> list[str]:
                     adopted_on=datetime.date(year, rng.randint(1, 12), rng.randint(1, 28)),
                 )
                 chunk = items[start : start + 30]
-                counters = {"preambular": 0, "operative": 0, "annex": 0}
+                counters = dict.fromkeys(EID_PREFIXES, 0)
                 rows = []
                 for position, paragraph in enumerate(chunk, start=1):
                     counters[paragraph.kind] += 1
-                    prefix = {"preambular": "pp", "operative": "op", "annex": "annex"}[paragraph.kind]
+                    prefix = EID_PREFIXES[paragraph.kind]
                     rows.append(Paragraph(resolution=resolution, kind=paragraph.kind, position=position,
                                           number=counters[paragraph.kind], eid=f"{prefix}{counters[paragraph.kind]}", text=paragraph.text))
                     texts.append(paragraph.text)
