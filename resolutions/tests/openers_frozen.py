@@ -17,7 +17,6 @@ import sys
 from pathlib import Path
 
 from resolutions.openers import opener
-from resolutions.parsing.languages import rules_for
 from resolutions.verb_strength import compare_verbs, opening_verb
 
 HERE = Path(__file__).resolve().parent
@@ -43,10 +42,9 @@ def _cell(text: str) -> str:
 
 
 def paragraph_lines(language: str) -> list[str]:
-    """facet opener | comparison verb | parser verb | the paragraph's first words."""
-    rules = rules_for(language)
+    """facet opener | comparison verb | the paragraph's first words."""
     return [
-        f"{opener(text, language)}\t{opening_verb(text, language) or '-'}\t{rules.opening_verb(text) or '-'}\t{_cell(text)}"
+        f"{opener(text, language)}\t{opening_verb(text, language) or '-'}\t{_cell(text)}"
         for text in openings(language)
     ]
 
