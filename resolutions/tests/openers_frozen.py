@@ -1,5 +1,5 @@
 """How every paragraph of the test documents opens, frozen: the facet's opener, the verb series comparison
-weighs, and the direction of every verb change between those verbs.
+weighs, and the direction of every verb change between those verbs (all read by resolutions.openers).
 
 The paragraphs are those of the parser's expected files (resolutions/tests/expected/), so the corpus need not be
 present. One line per distinct paragraph opening (its first 200 characters, which is all any reader looks at).
@@ -17,7 +17,8 @@ import sys
 from pathlib import Path
 
 from resolutions.openers import opener
-from resolutions.verb_strength import compare_verbs, opening_verb
+from resolutions.openers import opening
+from resolutions.verb_strength import compare_verbs
 
 HERE = Path(__file__).resolve().parent
 EXPECTED = HERE / "expected"
@@ -42,9 +43,9 @@ def _cell(text: str) -> str:
 
 
 def paragraph_lines(language: str) -> list[str]:
-    """facet opener | comparison verb | the paragraph's first words."""
+    """facet opener | the verb series comparison weighs | the paragraph's first words."""
     return [
-        f"{opener(text, language)}\t{opening_verb(text, language) or '-'}\t{_cell(text)}"
+        f"{opener(text, language)}\t{opening(text, language).verb or '-'}\t{_cell(text)}"
         for text in openings(language)
     ]
 
@@ -54,7 +55,7 @@ def change_lines(language: str) -> list[str]:
     change of verb (those are the rest): strengthened, softened, or no change (two forms of one step)."""
     exemplars: dict[str, str] = {}
     for text in openings(language):
-        verb = opening_verb(text, language)
+        verb = opening(text, language).verb
         if verb:
             exemplars.setdefault(verb, text)
     lines = []
