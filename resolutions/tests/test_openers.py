@@ -111,34 +111,25 @@ def test_strength_scales_name_openers_of_the_vocabulary():
     assert openers.strength("recalls", "en") == {}
 
 
-def test_a_strength_scale_outside_the_vocabulary_is_refused(tmp_path):
-    stray = tmp_path / "stray.toml"
-    stray.write_text('[en."urges"]\nforms = ["urges"]\n[scales.urging]\nen = [["urges"], ["presses"]]\nzh = [[], []]\n', encoding="utf-8")
-    with pytest.raises(ValueError, match="names 'presses', which is no en opener"):
-        openers.load(stray)
-    uneven = tmp_path / "uneven.toml"
-    uneven.write_text('[en."urges"]\nforms = ["urges"]\n[scales.urging]\nen = [["urges"]]\nzh = []\n', encoding="utf-8")
-    with pytest.raises(ValueError, match="not as many steps"):
-        openers.load(uneven)
-    loose = tmp_path / "loose.toml"
-    loose.write_text('[intensifiers]\nzh = ["非常"]\n', encoding="utf-8")
-    with pytest.raises(ValueError, match="no adverbs the openers leave out"):
-        openers.load(loose)
-
-
-def test_a_vocabulary_that_contradicts_itself_is_refused(tmp_path):
-    twice = tmp_path / "twice.toml"
-    twice.write_text('[en."urges"]\nforms = ["urges"]\n[en."presses"]\nforms = ["urges"]\n', encoding="utf-8")
-    with pytest.raises(ValueError, match="'urges' is claimed by 'urges' and 'presses'"):
-        openers.load(twice)
-    dangling = tmp_path / "dangling.toml"
-    dangling.write_text('[zh."敦促"]\nen = "urges"\n', encoding="utf-8")
-    with pytest.raises(ValueError, match="names 'urges', which is no en opener"):
-        openers.load(dangling)
-    other = tmp_path / "other.toml"
-    other.write_text('[en."other"]\nforms = ["other"]\n', encoding="utf-8")
-    with pytest.raises(ValueError, match="not an opener"):
-        openers.load(other)
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        ('[en."urges"]\nforms = ["urges"]\n[en."presses"]\nforms = ["urges"]\n', "'urges' is claimed by 'urges' and 'presses'"),
+        ('[zh."敦促"]\nen = "urges"\n', "names 'urges', which is no en opener"),
+        ('[en."other"]\nforms = ["other"]\n', "not an opener"),
+        # a strength scale names openers of the vocabulary, step for step in both languages
+        ('[en."urges"]\nforms = ["urges"]\n[scales.urging]\nen = [["urges"], ["presses"]]\nzh = [[], []]\n',
+         "scale 'urging' names 'presses', which is no en opener"),
+        ('[en."urges"]\nforms = ["urges"]\n[scales.urging]\nen = [["urges"]]\nzh = []\n', "not as many steps"),
+        ('[intensifiers]\nzh = ["非常"]\n', "no adverbs the openers leave out"),  # it would never be seen
+    ],
+    ids=["form-claimed-twice", "dangling-translation", "other-as-opener", "scale-outside", "scale-uneven", "loose-intensifier"],
+)
+def test_a_vocabulary_that_contradicts_itself_is_refused(tmp_path, toml, message):
+    path = tmp_path / "openers.toml"
+    path.write_text(toml, encoding="utf-8")
+    with pytest.raises(ValueError, match=re.escape(message)):
+        openers.load(path)
 
 
 def corpus_paragraphs():
