@@ -36,7 +36,8 @@ def compare_verbs(before_text: str, after_text: str, language: str) -> VerbChang
     An opening outside the vocabulary (a lettered item, a paragraph opening with a noun) has no verb, so that no
     verb change is ever named from a guess.
     """
-    before, after = opening(before_text, language).verb, opening(after_text, language).verb
+    before_opening, after_opening = opening(before_text, language), opening(after_text, language)
+    before, after = before_opening.verb, after_opening.verb
     if not before or not after or before == after:
         return None
     before_ranks, after_ranks = strength(before, language), strength(after, language)
@@ -47,4 +48,10 @@ def compare_verbs(before_text: str, after_text: str, language: str) -> VerbChang
         if scale in after_ranks:
             direction = Direction.STRENGTHENED if after_ranks[scale] > before_ranks[scale] else Direction.SOFTENED
             return VerbChange(before, after, direction, scale)
+    if before_opening.opener == after_opening.opener:
+        # One opener on no scale, with an intensifier and without: "Supports" -> "Strongly supports".
+        if bool(before_opening.intensifier) == bool(after_opening.intensifier):
+            return None  # two intensifiers of one strength: "大力支持" / "强烈支持"
+        direction = Direction.STRENGTHENED if after_opening.intensifier else Direction.SOFTENED
+        return VerbChange(before, after, direction)
     return VerbChange(before, after, Direction.OTHER)

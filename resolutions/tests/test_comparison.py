@@ -141,6 +141,14 @@ def test_the_compared_verb_is_the_vocabulary_opener_with_its_intensifier(text, l
     assert opening(text, language).verb == verb
 
 
+def test_an_intensifier_strengthens_an_opener_that_is_on_no_scale():
+    strengthened = compare_verbs("Supports the work of the Special Rapporteur", "Strongly supports the work", "en")
+    assert (str(strengthened), strengthened.direction, strengthened.scale) == ("supports → strongly supports", Direction.STRENGTHENED, "")
+    softened = compare_verbs("强烈支持特别报告员的工作", "支持特别报告员的工作", "zh")
+    assert (str(softened), softened.direction) == ("强烈支持 → 支持", Direction.SOFTENED)
+    assert compare_verbs("大力支持特别报告员的工作", "强烈支持特别报告员的工作", "zh") is None
+
+
 def test_two_forms_of_one_step_are_no_verb_change():
     assert compare_verbs("Calls upon States to act", "Calls on States to act", "en") is None
     assert compare_verbs("Requests the Secretary-General", "Also requests the Secretary-General", "en") is None
