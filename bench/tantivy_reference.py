@@ -43,7 +43,8 @@ def run_tokens(run_text: str, cjk: bool) -> list[str]:
 
 
 def document_fields(paragraph) -> dict:
-    from resolutions.search.analysis import CJK_RE, fold, opening_verb, runs
+    from resolutions.openers import opener
+    from resolutions.search.analysis import CJK_RE, fold, runs
     from resolutions.search.query import english_stems
 
     resolution = paragraph.resolution
@@ -56,7 +57,7 @@ def document_fields(paragraph) -> dict:
         "body": resolution.body,
         "language": resolution.language,
         "kind": paragraph.kind,
-        "verb": opening_verb(paragraph.text, resolution.language),
+        "verb": opener(paragraph.text, resolution.language),
         "year": resolution.adopted_on.year if resolution.adopted_on else 0,
         "session_number": int(session) if session.isdigit() else 0,
         "paragraph_id": paragraph.pk,

@@ -1,13 +1,15 @@
 """Clause openers: what the opening words of a paragraph say it does, from the curated vocabulary.
 
 The vocabulary is data (resolutions/data/openers.toml: the openers of each language, their forms, the adverbs
-and connectives left out, the fixed translations); this module is the one place that reads it. The search
-index's opening-verb facet calls `opener()`; so should anything else that needs to know how a paragraph opens.
-Pure Python (no Django), so the parser may use it too.
+and connectives left out, the intensifiers, the fixed translations, and the strength scales over the openers);
+this module is the one place that reads it. The search index's opening-verb facet calls `opener()`, series
+comparison `opening()` and `strength()` (resolutions/verb_strength.py); so should anything else that needs to
+know how a paragraph opens. Pure Python (no Django), so the parser may use it too.
 
     opener("Recalling also its resolution 76/130", "en") -> "recalls"
     opener("Noting further with deep concern that …", "en") -> "notes with deep concern"
     opener("又强烈谴责任何形式的酷刑", "zh") -> "谴责"
+    opening("又强烈谴责任何形式的酷刑", "zh").verb -> "强烈谴责"
     opener("(a) To ensure that …", "en") -> "other"
 """
 from __future__ import annotations
@@ -40,6 +42,24 @@ class Opener:
 
 
 @dataclass(frozen=True)
+class Opening:
+    """How a paragraph opens: its opener and the intensifier left out before it ("Also strongly urges")."""
+
+    opener: str  # the facet value: "urges", "敦促", or OTHER
+    intensifier: str  # "strongly", "强烈", "大力", or ""
+    language: str
+
+    @property
+    def verb(self) -> str:
+        """The opener with its intensifier, as strength scales name it: "strongly urges", "强烈敦促"; "" for OTHER."""
+        if self.opener == OTHER:
+            return ""
+        if not self.intensifier:
+            return self.opener
+        return f"{self.intensifier}{' ' if self.language == 'en' else ''}{self.opener}"
+
+
+@dataclass(frozen=True)
 class Vocabulary:
     openers: dict[str, dict[str, Opener]]  # language -> value -> Opener
     connectives_en: frozenset[str]
@@ -48,6 +68,9 @@ class Vocabulary:
     # English: first word -> (form as words, value), longest first. Chinese: (form, value), longest first.
     en_forms: dict[str, tuple[tuple[tuple[str, ...], str], ...]]
     zh_forms: tuple[tuple[str, str], ...]
+    intensifiers: dict[str, tuple[str, ...]]  # language -> intensifiers, longest first
+    # scale -> language -> steps weakest first, each the set of verbs (Opening.verb) on it
+    scales: dict[str, dict[str, tuple[frozenset[str], ...]]]
 
 
 @cache
@@ -83,6 +106,17 @@ def load(path: Path) -> Vocabulary:
             words = tuple(form.split())
             en_forms.setdefault(words[0], []).append((words, opener_.value))
     zh_forms = sorted(((form, o.value) for o in openers["zh"].values() for form in o.forms), key=lambda fv: -len(fv[0]))
+    intensifiers = {
+        language: tuple(sorted((normalise(i, language) for i in data.get("intensifiers", {}).get(language, [])), key=len, reverse=True))
+        for language in LANGUAGES
+    }
+    # An intensifier is one of the adverbs the reader leaves out (Chinese: listed; English: any -ly word), or it
+    # would never be seen.
+    adverbs_zh = {normalise(a, "zh") for a in connectives.get("zh", [])}
+    loose = [i for i in intensifiers["zh"] if i not in adverbs_zh] + [i for i in intensifiers["en"] if not i.endswith("ly")]
+    if loose:
+        raise ValueError(f"{path.name}: the intensifiers {loose} are no adverbs the openers leave out")
+    scales = {name: _scale(path, name, scale, openers, intensifiers) for name, scale in data.get("scales", {}).items()}
     return Vocabulary(
         openers=openers,
         connectives_en=frozenset(connectives.get("en", [])),
@@ -90,7 +124,23 @@ def load(path: Path) -> Vocabulary:
         adverbs_zh=tuple(sorted((normalise(a, "zh") for a in connectives.get("zh", [])), key=len, reverse=True)),
         en_forms={word: tuple(sorted(forms, key=lambda fv: -len(fv[0]))) for word, forms in en_forms.items()},
         zh_forms=tuple(zh_forms),
+        intensifiers=intensifiers,
+        scales=scales,
     )
+
+
+def _scale(path: Path, name: str, scale: dict, openers: dict[str, dict[str, Opener]], intensifiers: dict[str, tuple[str, ...]]):
+    """One strength scale: every step names openers of the vocabulary, maybe after an intensifier, in both languages."""
+    steps = {language: scale.get(language, []) for language in LANGUAGES}
+    if len({len(s) for s in steps.values()}) != 1:
+        raise ValueError(f"{path.name}: the scale {name!r} has not as many steps in each language")
+    for language, language_steps in steps.items():
+        separator = " " if language == "en" else ""
+        for verb in (verb for step in language_steps for verb in step):
+            bare = next((verb[len(i + separator) :] for i in intensifiers[language] if verb.startswith(i + separator)), verb)
+            if bare not in openers[language]:
+                raise ValueError(f"{path.name}: the scale {name!r} names {verb!r}, which is no {language} opener")
+    return {language: tuple(frozenset(step) for step in language_steps) for language, language_steps in steps.items()}
 
 
 @cache
@@ -110,16 +160,32 @@ def normalise(text: str, language: str) -> str:
 
 def opener(text: str, language: str) -> str:
     """The facet value of the opener of `text`, or OTHER when its opening is not in the vocabulary."""
+    return opening(text, language).opener
+
+
+def opening(text: str, language: str) -> Opening:
+    """The opener of `text` and the intensifier before it; the opener is OTHER when the vocabulary lacks it."""
     words = vocabulary()
     if language == "zh":
-        return _opener_zh(normalise(text[:HEAD_CHARACTERS // 4], "zh"), words)
+        return _opening_zh(normalise(text[:HEAD_CHARACTERS // 4], "zh"), words)
     if language == "en":
-        return _opener_en(normalise(text[:HEAD_CHARACTERS], "en"), words)
-    return OTHER
+        return _opening_en(normalise(text[:HEAD_CHARACTERS], "en"), words)
+    return Opening(OTHER, "", language)
 
 
-def _opener_zh(head: str, words: Vocabulary) -> str:
+def strength(verb: str, language: str) -> dict[str, int]:
+    """{scale: step} for every scale an Opening.verb is on ("strongly urges" -> {"urging": 5})."""
+    return {
+        name: step
+        for name, scale in vocabulary().scales.items()
+        for step, verbs in enumerate(scale[language])
+        if verb in verbs
+    }
+
+
+def _opening_zh(head: str, words: Vocabulary) -> Opening:
     rest = _MARKER_ZH.sub("", head, count=1)
+    intensifier = ""
     stripped = True
     while stripped:
         stripped = False
@@ -128,12 +194,15 @@ def _opener_zh(head: str, words: Vocabulary) -> str:
             # 强 + 调) is kept whole.
             if rest.startswith(adverb) and not any(rest.startswith(form) and len(form) > len(adverb) and form.startswith(adverb) for form, _ in words.zh_forms):
                 rest = rest[len(adverb) :]
+                if adverb in words.intensifiers["zh"] and not intensifier:
+                    intensifier = adverb
                 stripped = True
                 break
-    return next((value for form, value in words.zh_forms if rest.startswith(form)), OTHER)
+    value = next((value for form, value in words.zh_forms if rest.startswith(form)), OTHER)
+    return Opening(value, intensifier if value != OTHER else "", "zh")
 
 
-def _opener_en(head: str, words: Vocabulary) -> str:
+def _opening_en(head: str, words: Vocabulary) -> Opening:
     head = _MARKER_EN.sub("", head, count=1)
     for phrase in words.connective_phrases_en:
         head = head.replace(phrase, " ")
@@ -145,7 +214,10 @@ def _opener_en(head: str, words: Vocabulary) -> str:
         while leading < len(found) - 1 and found[leading].endswith("ly") and len(found[leading]) > 3:
             leading += 1
         value = _longest_en(found[leading:], words) if leading else None
-    return value or OTHER
+        if value is not None:
+            intensifier = next((w for w in found[:leading] if w in words.intensifiers["en"]), "")
+            return Opening(value, intensifier, "en")
+    return Opening(value or OTHER, "", "en")
 
 
 def _longest_en(found: list[str], words: Vocabulary) -> str | None:

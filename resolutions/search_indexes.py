@@ -4,7 +4,8 @@ import hashlib
 from haystack import indexes
 
 from .models import Alignment, Paragraph
-from .search.analysis import fold, opening_verb
+from .openers import opener
+from .search.analysis import fold
 from .search.fields import BigramTextField, EnglishTextField, KeywordField
 
 
@@ -36,7 +37,7 @@ class ParagraphIndex(indexes.SearchIndex, indexes.Indexable):
         return fold(paragraph.text) if paragraph.resolution.language == "en" else ""
 
     def prepare_verb(self, paragraph: Paragraph) -> str:
-        return opening_verb(paragraph.text, paragraph.resolution.language)
+        return opener(paragraph.text, paragraph.resolution.language)
 
     def prepare_change(self, paragraph: Paragraph) -> str:
         """ParagraphLineage.change (resolutions.series keeps it and reindexes the resolution when it changes)."""

@@ -19,8 +19,6 @@ from dataclasses import dataclass
 import opencc
 from whoosh.analysis import Token, Tokenizer
 
-from ..openers import opener  # the one reader of the opener vocabulary (resolutions/data/openers.toml)
-
 _T2S = opencc.OpenCC("t2s")
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af\U00020000-\U0003134f"
@@ -142,8 +140,3 @@ class BigramTokenizer(Tokenizer):
 def BigramAnalyzer() -> BigramTokenizer:  # noqa: N802 - named like whoosh's analyzer factories
     """The analyzer of the `text` field (Chinese and exact Latin-script words)."""
     return BigramTokenizer()
-
-
-def opening_verb(text: str, language: str) -> str:
-    """The opener of a paragraph as the search index's facet holds it (resolutions.openers: the vocabulary)."""
-    return opener(text, language)

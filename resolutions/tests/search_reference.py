@@ -19,7 +19,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 from resolutions.models import Paragraph
-from resolutions.search.analysis import fold, opening_verb, runs
+from resolutions.openers import opener
+from resolutions.search.analysis import fold, runs
 from resolutions.search.engine import FACETS, VALUE_FACETS, Filters
 from resolutions.search.query import ParsedQuery, english_stems, is_latin, is_prefix, parse_query, quoted
 
@@ -48,7 +49,7 @@ class Document:
                 "body": resolution.body,
                 "language": resolution.language,
                 "kind": paragraph.kind,
-                "verb": opening_verb(paragraph.text, resolution.language),
+                "verb": opener(paragraph.text, resolution.language),
                 "versions": "one" if resolution.work.alignment == "single" else "both",
                 "change": lineage.change if (lineage := getattr(paragraph, "lineage", None)) is not None else "",
                 "year": resolution.adopted_on.year if resolution.adopted_on else 0,

@@ -15,7 +15,8 @@ import pytest
 
 from resolutions.comparison import Change, Op, Passage, Segment, compare
 from resolutions.parsing import parse_resolution
-from resolutions.verb_strength import Direction, compare_verbs, opening_verb
+from resolutions.openers import opening
+from resolutions.verb_strength import Direction, compare_verbs
 
 DATA = Path(__file__).parent / "data"
 SERIES = Path(__file__).parent / "corpus" / "en"  # the whole English corpus (its README)
@@ -126,7 +127,7 @@ def test_encourages_to_urges_is_a_strengthened_verb():
     ("text", "language", "verb"),
     [
         ("Also strongly urges Member States to", "en", "strongly urges"),
-        ("Noting also with concern the disproportionate impact", "en", "noting with concern"),
+        ("Noting also with concern the disproportionate impact", "en", "notes with concern"),  # one lemma
         ("Expresses its deep concern that, according to the report", "en", "expresses deep concern"),
         ("Calls upon all States to", "en", "calls upon"),
         ("Further encourages Member States, as appropriate", "en", "encourages"),
@@ -136,8 +137,16 @@ def test_encourages_to_urges_is_a_strengthened_verb():
         ("表示严重关切", "zh", "表示严重关切"),
     ],
 )
-def test_the_opening_verb_leaves_out_connectives_and_knows_only_its_table(text, language, verb):
-    assert opening_verb(text, language) == verb
+def test_the_compared_verb_is_the_vocabulary_opener_with_its_intensifier(text, language, verb):
+    assert opening(text, language).verb == verb
+
+
+def test_an_intensifier_strengthens_an_opener_that_is_on_no_scale():
+    strengthened = compare_verbs("Supports the work of the Special Rapporteur", "Strongly supports the work", "en")
+    assert (str(strengthened), strengthened.direction, strengthened.scale) == ("supports → strongly supports", Direction.STRENGTHENED, "")
+    softened = compare_verbs("强烈支持特别报告员的工作", "支持特别报告员的工作", "zh")
+    assert (str(softened), softened.direction) == ("强烈支持 → 支持", Direction.SOFTENED)
+    assert compare_verbs("大力支持特别报告员的工作", "强烈支持特别报告员的工作", "zh") is None
 
 
 def test_two_forms_of_one_step_are_no_verb_change():

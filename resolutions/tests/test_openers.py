@@ -47,6 +47,8 @@ ENGLISH_CORPUS = Path(__file__).parent / "corpus" / "en"
         ("Bearing in mind that", "en", "bearing in mind"),
         ("Takes note with appreciation of the report", "en", "notes with appreciation"),
         ("Welcomes, in this regard, the work", "en", "welcomes"),
+        ("Also decides to continue its consideration of the question", "en", "decides"),
+        ("Recalling further", "en", "recalls"),
         ("(a) To ensure that every child", "en", openers.OTHER),
         ("The right to education is", "en", openers.OTHER),
         ("Article 5", "en", openers.OTHER),
@@ -62,6 +64,8 @@ ENGLISH_CORPUS = Path(__file__).parent / "corpus" / "en"
         ("重申不得对任何人实施酷刑，", "zh", "重申"),
         ("再次重申", "zh", "重申"),
         ("满意地注意到已有国家批准公约，", "zh", "满意地注意到"),
+        ("注意到", "zh", "注意到"),
+        ("进一步请求", "zh", "请求"),
         ("又籲請所有國家", "zh", "吁请"),  # traditional script, as the index folds it
         ("在这方面回顾《有效调查和记录酷刑》", "zh", "回顾"),
         ("5. 敦促各国", "zh", "敦促"),
@@ -84,19 +88,48 @@ def test_the_vocabulary_maps_across_languages_where_usage_is_fixed():
     assert openers.label("mindful") == "mindful"  # no fixed translation: none invented
 
 
-def test_a_vocabulary_that_contradicts_itself_is_refused(tmp_path):
-    twice = tmp_path / "twice.toml"
-    twice.write_text('[en."urges"]\nforms = ["urges"]\n[en."presses"]\nforms = ["urges"]\n', encoding="utf-8")
-    with pytest.raises(ValueError, match="'urges' is claimed by 'urges' and 'presses'"):
-        openers.load(twice)
-    dangling = tmp_path / "dangling.toml"
-    dangling.write_text('[zh."敦促"]\nen = "urges"\n', encoding="utf-8")
-    with pytest.raises(ValueError, match="names 'urges', which is no en opener"):
-        openers.load(dangling)
-    other = tmp_path / "other.toml"
-    other.write_text('[en."other"]\nforms = ["other"]\n', encoding="utf-8")
-    with pytest.raises(ValueError, match="not an opener"):
-        openers.load(other)
+@pytest.mark.parametrize(
+    ("text", "language", "verb"),
+    [
+        ("Also strongly urges Member States to", "en", "strongly urges"),
+        ("Strongly condemns all forms of torture", "en", "strongly condemns"),
+        ("Deeply regrets the loss", "en", "regrets"),  # only an intensifier of the vocabulary is kept
+        ("又强烈谴责任何形式的酷刑", "zh", "强烈谴责"),
+        ("大力鼓励各国", "zh", "大力鼓励"),
+        ("又请秘书长", "zh", "请"),
+        ("特别报告员的任务", "zh", ""),
+    ],
+)
+def test_the_opening_keeps_the_intensifier_the_facet_leaves_out(text, language, verb):
+    assert openers.opening(text, language).verb == verb
+
+
+def test_strength_scales_name_openers_of_the_vocabulary():
+    assert openers.strength("strongly urges", "en") == {"urging": 5}
+    assert openers.strength("请", "zh") == {"urging": 0, "asking": 1}  # 请 both invites and requests
+    assert openers.strength("notes", "en") == openers.strength("takes note of", "en") == {"approval": 0}
+    assert openers.strength("recalls", "en") == {}
+
+
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        ('[en."urges"]\nforms = ["urges"]\n[en."presses"]\nforms = ["urges"]\n', "'urges' is claimed by 'urges' and 'presses'"),
+        ('[zh."敦促"]\nen = "urges"\n', "names 'urges', which is no en opener"),
+        ('[en."other"]\nforms = ["other"]\n', "not an opener"),
+        # a strength scale names openers of the vocabulary, step for step in both languages
+        ('[en."urges"]\nforms = ["urges"]\n[scales.urging]\nen = [["urges"], ["presses"]]\nzh = [[], []]\n',
+         "scale 'urging' names 'presses', which is no en opener"),
+        ('[en."urges"]\nforms = ["urges"]\n[scales.urging]\nen = [["urges"]]\nzh = []\n', "not as many steps"),
+        ('[intensifiers]\nzh = ["非常"]\n', "no adverbs the openers leave out"),  # it would never be seen
+    ],
+    ids=["form-claimed-twice", "dangling-translation", "other-as-opener", "scale-outside", "scale-uneven", "loose-intensifier"],
+)
+def test_a_vocabulary_that_contradicts_itself_is_refused(tmp_path, toml, message):
+    path = tmp_path / "openers.toml"
+    path.write_text(toml, encoding="utf-8")
+    with pytest.raises(ValueError, match=re.escape(message)):
+        openers.load(path)
 
 
 def corpus_paragraphs():

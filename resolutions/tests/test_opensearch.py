@@ -205,12 +205,12 @@ def test_a_phrase_of_runs_asks_for_the_end_of_each_chinese_run_but_the_last():
 
 
 def test_indexed_state_lists_every_paragraph_with_what_check_search_index_compares(os_engine, archive_texts):
-    from resolutions.search.analysis import opening_verb
+    from resolutions.openers import opener
     from resolutions.search_indexes import text_hash
 
     state = os_engine.indexed_state()
     expected = {
-        p.pk: (p.resolution_id, p.kind, p.position, opening_verb(p.text, p.resolution.language), p.resolution.symbol, text_hash(p.text))
+        p.pk: (p.resolution_id, p.kind, p.position, opener(p.text, p.resolution.language), p.resolution.symbol, text_hash(p.text))
         for p in Paragraph.objects.select_related("resolution")
     }
     assert state == expected

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from resolutions.search.analysis import BigramTokenizer, fold, fold_with_offsets, opening_verb
+from resolutions.search.analysis import BigramTokenizer, fold, fold_with_offsets
 from resolutions.search.query import MAX_QUERY_LENGTH, Clause, parse_query, symbol_in
 from resolutions.search.snippets import highlight
 
@@ -42,26 +42,6 @@ def test_a_chinese_run_becomes_overlapping_bigrams_then_its_last_character():
 def test_query_mode_gives_bigrams_only():
     assert [t.text for t in BigramTokenizer()("有辱人格", mode="query")] == ["有辱", "辱人", "人格"]
 
-
-@pytest.mark.parametrize(
-    ("text", "language", "verb"),
-    [
-        ("决定继续审议这一问题。", "zh", "决定"),
-        ("又请秘书长向大会第六十八届会议提交报告，", "zh", "请"),
-        ("强烈谴责任何形式的酷刑，", "zh", "谴责"),
-        ("吁请所有国家全面执行绝对禁止酷刑的规定，", "zh", "吁请"),
-        ("深为关切地注意到……", "zh", "深为关切地注意到"),
-        ("还回顾禁止酷刑是强制性国际法准则，", "zh", "回顾"),
-        ("重申不得对任何人实施酷刑，", "zh", "重申"),
-        ("满意地注意到已有国家批准公约，", "zh", "满意地注意到"),
-        ("Also decides to continue its consideration of the question", "en", "decides"),
-        ("Strongly condemns all forms of torture", "en", "condemns"),
-        ("Urges Member States to continue to meet their obligations", "en", "urges"),
-        ("Recalling its resolution 76/130 of 16 December 2021", "en", "recalls"),
-    ],
-)
-def test_opening_verb_drops_adverbs_and_names_what_the_paragraph_does(text, language, verb):
-    assert opening_verb(text, language) == verb
 
 
 def test_query_syntax_and_or_phrase_exclusion():

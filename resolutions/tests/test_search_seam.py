@@ -10,7 +10,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "resolutions"
 SEAM = "resolutions.search.service"
-# The archive's text folding (fold, opening_verb): what both engines and the pure comparison modules share; no engine.
+# The archive's text folding (fold; the openers of resolutions.openers): what both engines and the pure comparison modules share; no engine.
 NEUTRAL = "resolutions.search.analysis"
 ENGINE_LIBRARIES = ("whoosh", "haystack", "elasticsearch", "opensearchpy")
 ENGINE_MODULES = ("resolutions.search.backend", "resolutions.search.matching", "resolutions.search.whoosh_engine",

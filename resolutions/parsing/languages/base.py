@@ -132,11 +132,6 @@ class LanguageRules:
         """Resolutions cited in `text` in this language's words, skipping spans in `taken` (symbols found)."""
         return []
 
-    def opening_verb(self, text: str) -> str:
-        """The word that opens a paragraph and says what it does (决定, 请 / decides, recalling), its leading
-        adverbs dropped; "" when none is recognised."""
-        return ""
-
 
 def followed_by_word(prev: str, after: str) -> bool:
     """A number glued to the letters, digits or signs after it ("5th", "5/1", "5%", "5-year") is no marker;

@@ -1,4 +1,4 @@
-"""English: how UN resolutions in English print their frame, dates, citations, footnote markers and opening words."""
+"""English: how UN resolutions in English print their frame, dates, citations and footnote markers."""
 from __future__ import annotations
 
 import re
@@ -131,10 +131,6 @@ PARAGRAPHS_AFTER_RE = re.compile(
     rf"(?P<paragraphs>(?>{PARAGRAPH_NUMBERS}))(?![\d/(])(?!\s*of\s+(?!which\b|that\b|it\b|the\s+resolution\b))"
 )
 
-# Opening words that only qualify the verb after them: "Also decides", "Further requests".
-ADVERBS = frozenset({"also", "further", "again", "once", "furthermore", "moreover", "therefore", "hereby", "in", "this",
-                     "regard", "addition"})
-WORD_RE = re.compile(r"[A-Za-z][A-Za-z\-]*")
 SPACES_RE = re.compile(r"\s*")
 
 
@@ -298,15 +294,6 @@ class English(LanguageRules):
                         symbol=f"A/RES/{old.group('number')}({old.group('session')})", start=word.start(), end=old.end()
                     ))
         return found
-
-    def opening_verb(self, text: str) -> str:
-        """Its first word that is not an adverb: "Also decides" -> decides, "Strongly condemns" -> condemns."""
-        for word in WORD_RE.findall(text[:120]):
-            lowered = word.lower()
-            if lowered in ADVERBS or (lowered.endswith("ly") and len(lowered) > 4):
-                continue
-            return lowered
-        return ""
 
 
 RULES = English()

@@ -1,4 +1,4 @@
-"""Chinese: how UN resolutions in Chinese print their frame, dates, numbers, citations and opening words."""
+"""Chinese: how UN resolutions in Chinese print their frame, dates, numbers and citations."""
 from __future__ import annotations
 
 import re
@@ -70,18 +70,6 @@ NUMBER_PAIR_RE = re.compile(r"(?P<session>\d{1,4})/(?P<number>\d{1,4})")
 # 人权委员会第 2005/39 号决议. The nearest name before the citation, in the same clause, wins.
 BODY_NAME_RE = re.compile("|".join(sorted(BODY_NAMES, key=len, reverse=True)))
 
-# Opening words: the verbs that say what a paragraph does, and the adverbs that may come before them.
-ADVERBS = ("进一步", "再一次", "再次", "再度", "一再", "强烈", "坚决", "紧急", "大力", "特别", "又", "还", "并", "也", "亦")
-VERBS = (
-    "决定", "请", "吁请", "敦促", "促请", "鼓励", "谴责", "重申", "回顾", "忆及", "确认", "承认", "认识到", "意识到",
-    "欢迎", "注意到", "满意地注意到", "关切地注意到", "表示", "表示关切", "表示赞赏", "强调", "邀请", "呼吁", "赞扬",
-    "赞赏", "支持", "深为关切", "深表关切", "深感关切", "严重关切", "关切", "铭记", "考虑到", "申明", "遗憾",
-    "深感遗憾", "深表遗憾", "指出", "建议", "要求", "感谢", "核可", "通过", "宣布", "授权", "相信", "深信", "确信",
-    "希望", "期待", "认为", "指导", "遵循", "秉承", "根据", "审议了", "审议", "收到", "赞同", "同意", "核准",
-    "重视", "承诺", "促进", "震惊", "深感震惊", "痛惜", "责成", "提请", "着重指出", "坚信", "深知", "获悉",
-    "愤慨", "确定", "吁求", "恳请", "请求",
-)
-VERBS_LONGEST_FIRST = sorted(set(VERBS), key=len, reverse=True)
 NUMERAL_DIGITS = {"零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 
@@ -186,20 +174,6 @@ class Chinese(LanguageRules):
                     end=end,
                 ))
         return found
-
-    def opening_verb(self, text: str) -> str:
-        """决定, 请 …: leading adverbs dropped (又请 -> 请, 强烈谴责 -> 谴责), unless the verb starts with one."""
-        rest = re.sub(r"^[\s\d.、，,()（）]*", "", text)
-        changed = True
-        while changed:
-            changed = False
-            for adverb in ADVERBS:
-                if rest.startswith(adverb) and not any(
-                    rest.startswith(verb) for verb in VERBS_LONGEST_FIRST if len(verb) > len(adverb) and verb.startswith(adverb)
-                ):
-                    rest = rest[len(adverb) :]
-                    changed = True
-        return next((verb for verb in VERBS_LONGEST_FIRST if rest.startswith(verb)), "")
 
 
 RULES = Chinese()
