@@ -977,11 +977,13 @@ def merge_paragraphs(paragraph: Paragraph, *, renumber_following: bool = False, 
     FormerEid.objects.filter(paragraph=nxt).update(paragraph=paragraph)
     nxt.delete()
     carry_addresses(resolution, {gone_eid: paragraph})
-    if renumber_following:
-        following = resolution.paragraphs.filter(kind=kind, number__gt=number)
-        if division_id is not None:  # an article's paragraphs are numbered within the article
-            following = following.filter(division_id=division_id)
-        for row in following.order_by("number", "position"):
+    same_numbering = resolution.paragraphs.filter(kind=kind)
+    if division_id is not None:  # an article's paragraphs are numbered within the article
+        same_numbering = same_numbering.filter(division_id=division_id)
+    # Only a number no paragraph holds any more is closed up: joining op8(a) onto op8, or op9 onto op8(k) while
+    # op9(a) stays, leaves op9 and op10 numbered as they are.
+    if renumber_following and not same_numbering.filter(number=number).exists():
+        for row in same_numbering.filter(number__gt=number).order_by("number", "position"):
             row.number -= 1
             row.save(update_fields=["number"])
     record_edit(resolution, user=user, reason=f"merged {gone_eid} into {paragraph.eid}", before=before, carried={paragraph.pk})

@@ -365,3 +365,34 @@ def test_the_api_says_a_deleted_resolution_was_withdrawn_and_when(curator, clien
         "title": "加强人权领域的技术合作和能力建设",
     }
     assert client.get("/api/resolutions/A/RES/99/999").status_code == 404
+
+
+def test_merging_a_subparagraph_with_renumbering_keeps_the_following_numbers(curator, client):
+    """A merge frees a number only when no paragraph holds it any more: op8(a) joined onto op8 leaves op9 as op9
+    (it once tried to become op8 beside op8 and the database refused: a 500 for the curator)."""
+    resolution = ingest("A_RES_79_175.txt").resolution
+    op8, op8a = resolution.paragraphs.get(eid="op8"), resolution.paragraphs.get(eid="op8(a)")
+    op9_text = resolution.paragraphs.get(eid="op9").text
+    expected = op8.text + " " + op8a.text
+    items = [p.eid for p in resolution.paragraphs.filter(number=8, kind="operative").order_by("position")]
+    assert items[:3] == ["op8", "op8(a)", "op8(b)"]
+
+    merged = services.merge_paragraphs(op8, renumber_following=True, user=curator)
+
+    assert merged.text == expected
+    assert resolution.paragraphs.get(eid="op9").text == op9_text
+    assert [p.eid for p in resolution.paragraphs.filter(number=8, kind="operative").order_by("position")] == [items[0]] + items[2:]
+    assert client.get("/A/RES/79/175/en/op8a")["Location"] == "/A/RES/79/175/en/op8"
+    assert Revision.objects.filter(resolution=resolution).first().reason == "merged op8(a) into op8"
+
+
+def test_merging_two_numbered_paragraphs_with_renumbering_renumbers_the_following(curator):
+    resolution = ingest("A_RES_79_175.txt").resolution
+    last = resolution.paragraphs.filter(kind="operative").order_by("-number").first().number
+    op11, op12, op13 = (resolution.paragraphs.get(eid=f"op{n}").text for n in (11, 12, 13))
+
+    services.merge_paragraphs(resolution.paragraphs.get(eid="op11"), renumber_following=True, user=curator)
+
+    assert resolution.paragraphs.get(eid="op11").text == op11 + " " + op12
+    assert resolution.paragraphs.get(eid="op12").text == op13
+    assert resolution.paragraphs.filter(kind="operative").order_by("-number").first().number == last - 1
