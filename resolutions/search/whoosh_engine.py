@@ -23,7 +23,7 @@ from bisect import bisect_left
 from collections import Counter, OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from itertools import chain, filterfalse, islice
+from itertools import chain, filterfalse, islice, takewhile
 
 from haystack.constants import ID
 from haystack.utils import get_identifier
@@ -38,6 +38,7 @@ from .engine import (
     VALUE_FACETS,
     EngineGroup,
     EngineHit,
+    RANK_K1,
     EngineResult,
     Filters,
     SearchRequest,
@@ -155,6 +156,7 @@ def _hit(searcher: Searcher, columns: dict, docnum: int, score: float | None) ->
 
 
 _SEARCHES: OrderedDict = OrderedDict()
+_RANKED: dict[int, tuple] = {}  # id of a cached search's frequencies -> (them, frequent documents, their scores sorted)
 _SEARCHES_LOCK = threading.Lock()
 
 
@@ -278,8 +280,10 @@ def _uncount(values: dict, filters: Filters, selected: list[str], gone: Iterable
             counters[failing[0]][values[failing[0]][doc]] -= 1
 
 
-def _first(columns: dict, order: str, ordered: array, docs: set[int], count: int) -> list[int]:
+def _first(columns: dict, order: str, ordered: array, docs: set[int], count: int, *, subset: bool = False) -> list[int]:
     """The first `count` of `docs` in page order: each segment's first in its own order, merged.
+
+    `ordered` holds `docs` sorted, or (`subset`) more documents than `docs`.
 
     Where a segment's matches are dense, its precomputed order is walked until `count` are found;
     where they are sparse, they are sorted.
@@ -291,7 +295,7 @@ def _first(columns: dict, order: str, ordered: array, docs: set[int], count: int
         if low == high:
             continue
         if (high - low) * 32 < segment.doc_count:
-            firsts.append(heapq.nsmallest(count, ordered[low:high], key=key))
+            firsts.append(heapq.nsmallest(count, filter(docs.__contains__, ordered[low:high]) if subset else ordered[low:high], key=key))
         else:
             walk = map(offset.__add__, segment.orders[order]) if offset else segment.orders[order]
             firsts.append(list(islice(filter(docs.__contains__, walk), count)))
@@ -317,15 +321,30 @@ def _most_relevant(columns: dict, ordered: array, docs: set[int], frequencies: l
         factor = factors[d]
         return sum(clause_score(tf.get(d, 1), factor) for tf in frequencies)
 
-    frequent = docs.intersection(*frequencies) if clauses == 1 else docs.intersection(set().union(*frequencies))
-    scored = [(score(d), d) for d in frequent]
+    # The documents holding a clause more than once, scored and sorted once per search (the next page reuses them).
+    with _SEARCHES_LOCK:
+        kept = _RANKED.get(id(frequencies))
+    if kept is None or kept[0] is not frequencies:
+        frequent = docs.intersection(*frequencies) if clauses == 1 else docs.intersection(set().union(*frequencies))
+        if clauses == 1:
+            tf, k1 = frequencies[0], RANK_K1
+            scored = [((k1 + 1) * tf[d] / (tf[d] + k1 * factors[d]), d) for d in frequent]
+        else:
+            scored = [(score(d), d) for d in frequent]
+        scored.sort(key=lambda item: (-item[0], *date_key(item[1])))
+        kept = (frequencies, frequent, scored)
+        with _SEARCHES_LOCK:
+            _RANKED[id(frequencies)] = kept
+            while len(_RANKED) > CACHED_SEARCHES:
+                _RANKED.pop(next(iter(_RANKED)))
+    _, frequent, scored = kept
     base = float(clauses)
-    above = sorted((item for item in scored if item[0] > base), key=lambda item: (-item[0], *date_key(item[1])))
+    above = list(islice(takewhile(lambda item: item[0] > base, scored), count))
     if len(above) >= count:
-        return above[:count]
+        return above
     plain = docs - frequent - columns["long"]
     tied = [d for s, d in scored if s == base]
-    middle = sorted(tied + _first(columns, "by_date", array("I", sorted(plain)), plain, count), key=date_key)[: count - len(above)]
+    middle = sorted(tied + _first(columns, "by_date", ordered, plain, count, subset=True), key=date_key)[: count - len(above)]
     result = above + [(base, d) for d in middle]
     if len(result) >= count:
         return result
@@ -410,6 +429,7 @@ def forget_everything() -> None:
         _SEGMENT_COLUMNS.clear()
         _COLUMNS_BY_LAYOUT.clear()
         _SEARCHES.clear()
+        _RANKED.clear()
     close_texts()
 
 
