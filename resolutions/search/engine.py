@@ -24,6 +24,30 @@ VALUE_FACETS = ("body", "language", "kind", "verb", "change", "versions")
 RANGE_FACETS = {"year": ("year", "year_from", "year_to"), "session": ("session_number", "session_from", "session_to")}
 
 
+# Relevance, the same rule on both engines. A paragraph's score is the sum, over the query's clauses (a word or
+# phrase; OR-alternatives add up; a clause of English stop words only does not count), of BM25's saturation of
+# the clause's frequency `tf` in it, with a length normalisation that never rewards shortness:
+#     (RANK_K1 + 1) * tf / (tf + RANK_K1 * (1 - RANK_B + RANK_B * max(1, folded_bytes / RANK_REFERENCE_BYTES)))
+# A paragraph up to RANK_REFERENCE_BYTES (UTF-8 bytes of its folded text: ~130 Chinese characters, ~65 English
+# words) counts as that long, so a six-word lead-in and a full paragraph that each hold the words once tie, and
+# ties go to the newest resolution (then symbol, language, position). `tf` is the number of occurrences of the
+# clause's one index term (a two-character Chinese word, an English stem, an exact word); a longer phrase, a
+# single character or a prefix counts once. No idf: every hit holds every clause, and the engines' statistics
+# (shards, segments) would differ.
+RANK_K1, RANK_B = 1.2, 0.75
+RANK_REFERENCE_BYTES = 400
+
+
+def length_factor(folded_bytes: int) -> float:
+    """The length normalisation of the relevance rule (1 up to RANK_REFERENCE_BYTES)."""
+    return 1 - RANK_B + RANK_B * max(1.0, folded_bytes / RANK_REFERENCE_BYTES)
+
+
+def clause_score(tf: float, factor: float) -> float:
+    """One clause's share of the relevance score (1.0 for one occurrence in a paragraph of at most the reference length)."""
+    return (RANK_K1 + 1) * tf / (tf + RANK_K1 * factor) if tf else 0.0
+
+
 class SearchUnavailable(Exception):
     """The engine cannot answer now (node down, bad response): the page says so (503), never shows nothing."""
 

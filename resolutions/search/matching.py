@@ -21,12 +21,13 @@ from __future__ import annotations
 
 import re
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterable
 
 from whoosh import query as wq
 
 from .analysis import _CJK, CJK_RE, Run, fold, query_terms, runs
-from .query import ParsedQuery, english_stems, is_latin, is_prefix, quoted
+from .query import ParsedQuery, english_stems, is_latin, is_prefix, only_stop_words, quoted, single_term
 from .whoosh_fast import FastPath, Leaf, PublicPath
 
 # Below this many candidates, testing each folded text is cheaper than reading one more long posting
@@ -177,28 +178,66 @@ def text_docs(path: Path, leaf: Leaf, text: str, *, prefix: bool = False, within
     return verify(path, leaf, candidates, test)
 
 
-def query_docs(path: Path, leaf: Leaf, parsed: ParsedQuery, *, chinese: Callable[[], set[int]]) -> set[int] | None:
+def query_docs(
+    path: Path, leaf: Leaf, parsed: ParsedQuery, *, chinese: Callable[[], set[int]], frequencies: list[dict[int, int]] | None = None
+) -> set[int] | None:
     """Documents of `leaf` matching every positive clause and no negative one; None when nothing positive.
 
     `chinese()` gives the documents of Chinese texts: an unquoted Latin-script word is matched by
     stem in English texts and exactly (a whole word) in Chinese ones (UNESCO, A/HRC/44/37).
+    With `frequencies`, one dict is appended to it for each clause the relevance rule scores (engine.py):
+    the documents where the clause's frequency is not 1, and that frequency.
     """
     exact = quoted(parsed)
     positive: list[set[int]] = []
     negative: set[int] = set()
     for clause in parsed.clauses:
         found: set[int] = set()
+        alternatives = []
         for value in clause.alternatives:
-            found |= _alternative_docs(path, leaf, value, exact=value in exact, chinese=chinese)
+            docs = _alternative_docs(path, leaf, value, exact=value in exact, chinese=chinese)
+            alternatives.append((value, docs))
+            found |= docs
         if clause.negated:
             negative |= found
         else:
             positive.append(found)
+            if frequencies is not None and not all(only_stop_words(value, exact=value in exact) for value in clause.alternatives):
+                frequencies.append(_clause_frequencies(path, leaf, alternatives, exact, chinese))
     if not positive:
         return None
     positive.sort(key=len)
     docs = positive[0].intersection(*positive[1:])
     return docs - negative
+
+
+def _clause_frequencies(path: Path, leaf: Leaf, alternatives: list[tuple[str, set[int]]], exact: set[str], chinese) -> dict[int, int]:
+    """Document -> the clause's frequency, where it is not 1: each alternative adds the occurrences of its one
+    index term (matching.single_term; an English stem in English texts, the exact word in Chinese ones), or 1."""
+    counted = []  # per alternative: its documents, and those holding its term more than once
+    for value, docs in alternatives:
+        frequent: dict[int, int] = {}
+        if not is_prefix(value) and not only_stop_words(value, exact=value in exact):
+            term = single_term(value)
+            if value in exact or not is_latin(value):
+                if term is not None:
+                    frequent = path.frequent(leaf, "text", term)
+            else:
+                stems = english_stems(value)
+                if len(stems) == 1:
+                    frequent = path.frequent(leaf, "text_en", stems[0])
+                if term is not None:
+                    zh = chinese()
+                    frequent.update((d, w) for d, w in path.frequent(leaf, "text", term).items() if d in zh)
+        counted.append((docs, frequent))
+    if len(counted) == 1:
+        return counted[0][1]
+    total: Counter = Counter()
+    for docs, frequent in counted:
+        total.update(docs)
+        for doc, weight in frequent.items():
+            total[doc] += weight - 1
+    return {doc: tf for doc, tf in total.items() if tf != 1}
 
 
 def _alternative_docs(path: Path, leaf: Leaf, value: str, *, exact: bool, chinese: Callable[[], set[int]]) -> set[int]:

@@ -58,9 +58,9 @@ ANALYSIS = {
 
 # field_type of a haystack field (resolutions.search.fields) -> its mapping here.
 FIELD_MAPPINGS = {
-    "bigram_text": {"type": "text", "analyzer": "archive_text", "search_analyzer": "whitespace", "norms": True},
+    "bigram_text": {"type": "text", "analyzer": "archive_text", "search_analyzer": "whitespace", "similarity": "archive_frequency"},
     # Stems computed by the archive (see the module docstring), one token each, positions kept for phrases.
-    "english_text": {"type": "text", "analyzer": "whitespace"},
+    "english_text": {"type": "text", "analyzer": "whitespace", "similarity": "archive_frequency"},
     "keyword": {"type": "keyword"},
     "integer": {"type": "integer"},
 }
@@ -79,7 +79,12 @@ FIELD_OVERRIDES = {
 }
 # Facet keywords whose global ordinals are built at refresh, not by the first search after it.
 EAGER_FIELDS = ("body", "language", "kind", "verb", "change", "versions", "session", "symbol", "resolution_key")
+# A term's score is its number of occurrences in the paragraph: opensearch_engine.CLAUSE_SCORE turns a clause's
+# frequency into engine.py's relevance rule (the same on Whoosh), with the length below.
+SIMILARITY = {"archive_frequency": {"type": "scripted", "script": {"source": "return query.boost * doc.freq;"}}}
 EXTRA_FIELDS = {
+    # UTF-8 bytes of the folded text (the Whoosh index's length column): the relevance rule's paragraph length.
+    "folded_bytes": {"type": "integer"},
     # symbol, language and id in one key: groups of resolutions ordered by symbol (sort=document) or counted.
     "resolution_key": {"type": "keyword"},
 }
@@ -172,6 +177,7 @@ class ArchiveOpenSearchBackend(Elasticsearch7SearchBackend):
             # Deep pages of a frequent word: from + size may pass the default 10,000.
             "max_result_window": 2_000_000,
             "analysis": ANALYSIS,
+            "similarity": SIMILARITY,
         }
         if building:
             settings["number_of_replicas"] = 0
@@ -217,6 +223,7 @@ class ArchiveOpenSearchBackend(Elasticsearch7SearchBackend):
             field = index.fields.get(name)
             field_type = field.field_type if field is not None else None
             if field_type == "bigram_text":
+                doc["folded_bytes"] = len(fold(value or "").encode("utf-8"))
                 value = index_form(value or "")
             elif field_type == "english_text":
                 value = " ".join(english_stems(value)) if value else ""

@@ -29,10 +29,22 @@ from haystack import connections
 from ..models import Paragraph
 from .analysis import Run, runs
 from .opensearch_backend import FACET_SIZE, RUN_END, ArchiveOpenSearchBackend, index_fold, key_resolution_id
-from .query import ParsedQuery, english_stems, is_latin, quoted
+from .query import ParsedQuery, english_stems, is_latin, only_stop_words, quoted, single_term
 
 
-from .engine import VALUE_FACETS, EngineGroup, EngineHit, EngineResult, Filters, SearchEngine, SearchRequest, SearchUnavailable
+from .engine import (
+    RANK_B,
+    RANK_K1,
+    RANK_REFERENCE_BYTES,
+    VALUE_FACETS,
+    EngineGroup,
+    EngineHit,
+    EngineResult,
+    Filters,
+    SearchEngine,
+    SearchRequest,
+    SearchUnavailable,
+)
 
 GROUP_HITS = 5
 # The facets' fields; year and session are counted on integer / keyword fields and filtered by ranges.
@@ -61,6 +73,15 @@ COUNT_RESOLUTIONS = {
     }
 }
 BULK_CHUNK = 500
+# engine.py's relevance rule for one clause: _score is the clause's frequency (the index's similarity counts the
+# occurrences of a term; what counts once is a constant_score of 1), folded_bytes the paragraph's length.
+CLAUSE_SCORE = {
+    "source": (
+        "double f = 1 - params.b + params.b * Math.max(1.0, doc['folded_bytes'].value / params.reference);"
+        " double tf = _score; return tf == 0 ? 0 : (params.k1 + 1) * tf / (tf + params.k1 * f);"
+    ),
+    "params": {"k1": RANK_K1, "b": RANK_B, "reference": float(RANK_REFERENCE_BYTES)},
+}
 
 
 # ---- queries ---------------------------------------------------------------------------------------------------
@@ -93,12 +114,19 @@ def tokens_query(field_name: str, tokens: list[str]) -> dict:
     return {"match_phrase": {field_name: {"query": " ".join(tokens), "analyzer": "whitespace"}}}
 
 
+def counted_once(query: dict) -> dict:
+    """`query`, adding 1 to its clause's frequency in ranking wherever it matches (engine.py)."""
+    return {"constant_score": {"filter": query, "boost": 1.0}}
+
+
 def text_query(value: str) -> dict | None:
-    """Paragraphs whose folded text contains `value` as the archive's runs see it (None: no run to look for)."""
+    """Paragraphs whose folded text contains `value` as the archive's runs see it (None: no run to look for);
+    ranked by the occurrences of its term when it is one (query.single_term), else counted once."""
     parts = list(runs(index_fold(value)))
     if not parts:
         return None
-    return tokens_query("text", phrase_tokens(parts))
+    query = tokens_query("text", phrase_tokens(parts))
+    return query if single_term(value) is not None and "term" in query else counted_once(query)
 
 
 def prefix_query(value: str) -> dict | None:
@@ -124,32 +152,51 @@ def _span_sequence(spans: list[dict]) -> dict:
 
 def alternative_query(value: str, *, exact: bool) -> dict | None:
     if value.endswith("*") and len(value) > 1:
-        return prefix_query(value[:-1])
+        query = prefix_query(value[:-1])
+        return counted_once(query) if query is not None else None
     if exact or not is_latin(value):
         return text_query(value)
     stems = english_stems(value)
-    if not stems:  # only stop words: the exact words, in every text
-        return text_query(value)
+    if not stems:  # only stop words: the exact words, in every text (no weight in ranking)
+        query = text_query(value)
+        return counted_once(query["constant_score"]["filter"] if "constant_score" in query else query) if query is not None else None
     chinese = text_query(value)
     english = tokens_query("text_en", stems)
+    if len(stems) > 1:
+        english = counted_once(english)
     should = [english] + ([{"bool": {"filter": [{"term": {"language": "zh"}}], "must": [chinese]}}] if chinese else [])
     return {"bool": {"should": should, "minimum_should_match": 1}}
 
 
-def query_clauses(parsed: ParsedQuery) -> dict | None:
-    """The bool query of a parsed query; None when it has no positive clause (it matches nothing)."""
+def query_clauses(parsed: ParsedQuery, *, ranked: bool = True) -> dict | None:
+    """The bool query of a parsed query; None when it has no positive clause (it matches nothing).
+
+    `ranked`: each positive clause scored by engine.py's relevance rule (CLAUSE_SCORE), summed by the bool query;
+    a clause of stop words only is a filter (it must match, it adds nothing).
+    """
     exact = quoted(parsed)
     must: list[dict] = []
+    unscored: list[dict] = []
     must_not: list[dict] = []
     for clause in parsed.clauses:
         alternatives = [q for value in clause.alternatives if (q := alternative_query(value, exact=value in exact)) is not None]
         if not alternatives:
             continue
         query = alternatives[0] if len(alternatives) == 1 else {"bool": {"should": alternatives, "minimum_should_match": 1}}
-        (must_not if clause.negated else must).append(query)
-    if not must:
+        if clause.negated:
+            must_not.append(query)
+        elif not ranked:
+            must.append(query)
+        elif all(only_stop_words(value, exact=value in exact) for value in clause.alternatives):
+            unscored.append(query)
+        else:
+            must.append({"script_score": {"query": query, "script": CLAUSE_SCORE}})
+    if not must and not unscored:
         return None
-    return {"bool": {"must": must, "must_not": must_not}}
+    query = {"bool": {"must": must, "must_not": must_not}}
+    if unscored:
+        query["bool"]["filter"] = unscored
+    return query
 
 
 def facet_selections(filters: Filters) -> dict[str, dict]:
@@ -172,11 +219,11 @@ def _all_of(filters: list[dict]) -> dict:
 
 def search_body(request: SearchRequest) -> dict | None:
     """The request body for `request`; None when the query matches nothing by itself."""
-    query = query_clauses(request.query)
+    query = query_clauses(request.query, ranked=request.sort == "relevance" and not request.group_by_resolution)
     if query is None:
         return None
     if request.filters.symbol:
-        query["bool"]["filter"] = [{"term": {"symbol": request.filters.symbol}}]
+        query["bool"].setdefault("filter", []).append({"term": {"symbol": request.filters.symbol}})
     selections = facet_selections(request.filters)
     sort = SORTS[request.sort]
     body: dict = {"query": query, "track_total_hits": True, "_source": False, "aggs": {}}

@@ -159,3 +159,21 @@ def symbol_in(text: str) -> tuple[str, str] | None:
     if SHORT_NUMBER_RE.match(candidate):
         return "short", candidate
     return None
+
+
+def only_stop_words(value: str, *, exact: bool) -> bool:
+    """An unquoted alternative of English stop words only (the, of the): it still has to match, but adds nothing to
+    the rank (and is not highlighted where the query has other words)."""
+    return not exact and not is_prefix(value) and is_latin(value) and not english_stems(value)
+
+
+def single_term(value: str) -> str | None:
+    """The one term of the bigram field that `value` is (a Chinese word of two characters, one Latin-script word), or
+    None: ranking counts that term's occurrences; a longer phrase, one character or a prefix counts once."""
+    if is_prefix(value):
+        return None
+    parts = list(runs(fold(value)))
+    if len(parts) != 1:
+        return None
+    run = parts[0]
+    return run.text if not run.cjk or len(run.text) == 2 else None

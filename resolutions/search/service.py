@@ -81,7 +81,7 @@ def search_paragraphs(
     """Paragraphs matching `q` under `filters`; `page` is clamped to the pages that exist.
 
     Raises QueryError for a query the archive refuses (a prefix too short), SearchUnavailable when the engine
-    cannot answer. Relevance: among paragraphs that all contain the query, the shorter one first (ties: newest).
+    cannot answer. Relevance: engine.py's rule (each word's occurrences, no reward for shortness; ties: newest).
     """
     parsed = q if isinstance(q, ParsedQuery) else parse_query(q)
     per_page = max(1, min(per_page, MAX_PER_PAGE))

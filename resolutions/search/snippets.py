@@ -15,7 +15,7 @@ from whoosh.analysis.tokenizers import default_pattern as ENGLISH_WORD_RE
 from whoosh.lang.porter import stem
 
 from .analysis import CJK_RE, fold, fold_with_offsets, runs
-from .query import is_prefix
+from .query import is_prefix, only_stop_words
 
 SNIPPET_CHARS = 160
 
@@ -70,6 +70,9 @@ def match_spans(text: str, words: list[str], language: str, *, width: int | None
     With `width` (a snippet's), English stems are looked for only up to `width` characters past the first
     exact match: the snippet shows nothing further, and stemming a whole long paragraph is what costs.
     """
+    # English stop words (the, to) are not marked beside the words that carry the query; alone they are.
+    carrying = [word for word in words if not only_stop_words(word, exact=False)]
+    words = carrying or words
     folded, offsets = fold_with_offsets(text)
     offsets.append(len(text))
     spans: list[tuple[int, int]] = []

@@ -23,7 +23,7 @@ from bisect import bisect_left
 from collections import Counter, OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from itertools import chain, filterfalse, islice
+from itertools import chain, filterfalse, islice, takewhile
 
 from haystack.constants import ID
 from haystack.utils import get_identifier
@@ -38,9 +38,12 @@ from .engine import (
     VALUE_FACETS,
     EngineGroup,
     EngineHit,
+    RANK_K1,
     EngineResult,
     Filters,
     SearchRequest,
+    clause_score,
+    length_factor,
 )
 from .matching import Path, close_texts, forget_segments, leaf_texts, query_docs
 from .query import ParsedQuery
@@ -49,9 +52,7 @@ SORT_FIELDS = ("adopted", "position", "resolution_id")
 FILTER_FIELDS = ("session_number", "symbol")
 CACHED_SEARCHES = 32  # (generation, query, filters) -> matching documents and facets
 CACHED_SEGMENT_MATCHES = 128  # per segment: query (and query with filters) -> its documents in that segment
-# BM25's length normalisation (Whoosh's defaults); see relevance_score.
-BM25_K1, BM25_B = 1.2, 0.75
-ORDERS = {"relevance": "by_length", "date": "by_date", "document": "by_document"}
+ORDERS = {"date": "by_date", "document": "by_document"}  # relevance: engine.py's rule (_most_relevant)
 
 
 class WhooshEngine:
@@ -82,7 +83,7 @@ class WhooshEngine:
         found = _matching(path, columns, request.query, request.filters)
         if found is None:
             return EngineResult(0, (), {})
-        ordered, facet_counts = found
+        ordered, facet_counts, frequencies = found
         facets = {name: facet_counts[name] for name in request.facets}
         if not ordered or request.limit <= 0:
             return EngineResult(len(ordered), (), facets, total_groups=_count_groups(columns, ordered) if request.group_by_resolution else 0)
@@ -91,9 +92,12 @@ class WhooshEngine:
             return EngineResult(len(ordered), (), facets, groups, total_groups)
         docs = set(ordered)  # membership tests need a set (C speed to build)
         end = request.offset + request.limit
-        chosen = _first(columns, ORDERS.get(request.sort, "by_length"), ordered, docs, end)[request.offset : end]
-        relevance = request.sort not in ("date", "document")
-        hits = tuple(_hit(searcher, columns, d, relevance_score(columns, d) if relevance else None) for d in chosen)
+        if request.sort in ORDERS:
+            chosen = _first(columns, ORDERS[request.sort], ordered, docs, end)[request.offset : end]
+            hits = tuple(_hit(searcher, columns, d, None) for d in chosen)
+        else:
+            ranked = _most_relevant(columns, ordered, docs, frequencies, end)[request.offset : end]
+            hits = tuple(_hit(searcher, columns, d, round(score, 4)) for score, d in ranked)
         return EngineResult(len(ordered), hits, facets)
 
     def warm_up(self) -> int:
@@ -152,6 +156,7 @@ def _hit(searcher: Searcher, columns: dict, docnum: int, score: float | None) ->
 
 
 _SEARCHES: OrderedDict = OrderedDict()
+_RANKED: dict[int, tuple] = {}  # id of a cached search's frequencies -> (them, frequent documents, their scores sorted)
 _SEARCHES_LOCK = threading.Lock()
 
 
@@ -166,12 +171,17 @@ def _matching(path: Path, columns: dict, parsed: ParsedQuery, filters: Filters):
         return None
     # 4 bytes a document: a set of 100,000 numbers would take 5 MB of each worker's memory per query.
     ordered = array("I")
+    frequencies: list[dict[int, int]] | None = None  # per scored clause: global document -> frequency, where not 1
     counters: dict[str, Counter] = {name: Counter() for name in FACETS}
     selected = [facet for facet in FACETS if filters.selects(facet)]
     for leaf, segment in zip(columns["leaves"], columns["segments"]):
         if not leaf.doc_count:
             continue
-        local, counts, matched = _segment_matching(path, leaf, segment, parsed, filters)
+        local, counts, matched, local_frequencies = _segment_matching(path, leaf, segment, parsed, filters)
+        if frequencies is None:
+            frequencies = [{} for _ in local_frequencies]
+        for into, found_here in zip(frequencies, local_frequencies):
+            into.update(zip(map(leaf.offset.__add__, found_here), found_here.values()) if leaf.offset else found_here.items())
         deleted = path.deleted(leaf)
         gone = deleted.intersection(matched) if deleted else ()
         if gone:
@@ -181,7 +191,7 @@ def _matching(path: Path, columns: dict, parsed: ParsedQuery, filters: Filters):
             counters[name].update(counts[name])
         if gone:
             _uncount(segment.values, filters, selected, gone, counters)
-    found = (ordered, _facet_lists(counters))
+    found = (ordered, _facet_lists(counters), frequencies or [])
     with _SEARCHES_LOCK:
         _SEARCHES[key] = found
         while len(_SEARCHES) > CACHED_SEARCHES:
@@ -189,7 +199,7 @@ def _matching(path: Path, columns: dict, parsed: ParsedQuery, filters: Filters):
     return found
 
 
-def _segment_matching(path: Path, leaf, segment: SegmentColumns, parsed: ParsedQuery, filters: Filters) -> tuple[array, dict, array]:
+def _segment_matching(path: Path, leaf, segment: SegmentColumns, parsed: ParsedQuery, filters: Filters) -> tuple[array, dict, array, list]:
     """The documents of one segment matching `parsed` and passing `filters` (sorted local numbers), their facet
     counts, and the query's matches they came from; cached with the segment, the bare query's matches too (other
     filters start from them).
@@ -204,15 +214,18 @@ def _segment_matching(path: Path, leaf, segment: SegmentColumns, parsed: ParsedQ
             segment.matches.move_to_end(key)
             return found
         docs = segment.matches.get(parsed)
-    if docs is None:
-        matched = sorted(query_docs(path, leaf, parsed, chinese=lambda: segment.chinese))
+        frequencies = segment.matches.get(("frequencies", parsed))
+    if docs is None or frequencies is None:
+        frequencies = []
+        matched = sorted(query_docs(path, leaf, parsed, chinese=lambda: segment.chinese, frequencies=frequencies))
         docs = array("I", matched)
     else:
         matched = docs.tolist()  # numbers as objects once, not again by every lookup below
     passing, counters = _filter_and_count(segment.values, matched, filters)
-    found = (array("I", passing), counters, docs)
+    found = (array("I", passing), counters, docs, frequencies)
     with _SEARCHES_LOCK:
         segment.matches[parsed] = docs
+        segment.matches[("frequencies", parsed)] = frequencies
         segment.matches[key] = found
         while len(segment.matches) > CACHED_SEGMENT_MATCHES:
             segment.matches.popitem(last=False)
@@ -267,8 +280,10 @@ def _uncount(values: dict, filters: Filters, selected: list[str], gone: Iterable
             counters[failing[0]][values[failing[0]][doc]] -= 1
 
 
-def _first(columns: dict, order: str, ordered: array, docs: set[int], count: int) -> list[int]:
+def _first(columns: dict, order: str, ordered: array, docs: set[int], count: int, *, subset: bool = False) -> list[int]:
     """The first `count` of `docs` in page order: each segment's first in its own order, merged.
+
+    `ordered` holds `docs` sorted, or (`subset`) more documents than `docs`.
 
     Where a segment's matches are dense, its precomputed order is walked until `count` are found;
     where they are sparse, they are sorted.
@@ -280,7 +295,7 @@ def _first(columns: dict, order: str, ordered: array, docs: set[int], count: int
         if low == high:
             continue
         if (high - low) * 32 < segment.doc_count:
-            firsts.append(heapq.nsmallest(count, ordered[low:high], key=key))
+            firsts.append(heapq.nsmallest(count, filter(docs.__contains__, ordered[low:high]) if subset else ordered[low:high], key=key))
         else:
             walk = map(offset.__add__, segment.orders[order]) if offset else segment.orders[order]
             firsts.append(list(islice(filter(docs.__contains__, walk), count)))
@@ -289,10 +304,52 @@ def _first(columns: dict, order: str, ordered: array, docs: set[int], count: int
     return list(islice(heapq.merge(*firsts, key=key), count))
 
 
-def relevance_score(columns: dict, doc: int) -> float:
-    """BM25's term-frequency factor for one occurrence in a paragraph of this length (higher: shorter)."""
-    ratio = columns["length"][doc] / columns["average_length"]
-    return round((BM25_K1 + 1) / (1 + BM25_K1 * (1 - BM25_B + BM25_B * ratio)), 4)
+def _most_relevant(columns: dict, ordered: array, docs: set[int], frequencies: list[dict[int, int]], count: int) -> list[tuple[float, int]]:
+    """The first `count` of `docs` by engine.py's relevance rule, (score, document), ties newest first.
+
+    Most matches hold each clause once and are no longer than the reference: they all score exactly the number of
+    clauses and are walked in the precomputed date order. Only the documents holding a clause more than once, or
+    longer than the reference, are scored one by one (and the long ones only when the page reaches below that tier).
+    """
+    clauses = len(frequencies)
+    date_key = _page_key(columns, "by_date")
+    if not clauses:
+        return [(0.0, d) for d in _first(columns, "by_date", ordered, docs, count)]
+    factors = columns["length_factor"]
+
+    def score(d: int) -> float:
+        factor = factors[d]
+        return sum(clause_score(tf.get(d, 1), factor) for tf in frequencies)
+
+    # The documents holding a clause more than once, scored and sorted once per search (the next page reuses them).
+    with _SEARCHES_LOCK:
+        kept = _RANKED.get(id(frequencies))
+    if kept is None or kept[0] is not frequencies:
+        frequent = docs.intersection(*frequencies) if clauses == 1 else docs.intersection(set().union(*frequencies))
+        if clauses == 1:
+            tf, k1 = frequencies[0], RANK_K1
+            scored = [((k1 + 1) * tf[d] / (tf[d] + k1 * factors[d]), d) for d in frequent]
+        else:
+            scored = [(score(d), d) for d in frequent]
+        scored.sort(key=lambda item: (-item[0], *date_key(item[1])))
+        kept = (frequencies, frequent, scored)
+        with _SEARCHES_LOCK:
+            _RANKED[id(frequencies)] = kept
+            while len(_RANKED) > CACHED_SEARCHES:
+                _RANKED.pop(next(iter(_RANKED)))
+    _, frequent, scored = kept
+    base = float(clauses)
+    above = list(islice(takewhile(lambda item: item[0] > base, scored), count))
+    if len(above) >= count:
+        return above
+    plain = docs - frequent - columns["long"]
+    tied = [d for s, d in scored if s == base]
+    middle = sorted(tied + _first(columns, "by_date", ordered, plain, count, subset=True), key=date_key)[: count - len(above)]
+    result = above + [(base, d) for d in middle]
+    if len(result) >= count:
+        return result
+    below = [item for item in scored if item[0] < base] + [(score(d), d) for d in (docs - frequent) & columns["long"]]
+    return result + heapq.nsmallest(count - len(result), below, key=lambda item: (-item[0], *date_key(item[1])))
 
 
 def _count_groups(columns: dict, ordered: array) -> int:
@@ -355,7 +412,7 @@ class SegmentColumns:
     doc_count: int  # every document, deleted ones included: local numbers run 0 .. doc_count - 1
     values: dict[str, list]
     length: array  # bytes of folded text
-    orders: dict[str, array]  # "by_date", "by_length", "by_document": every document in page order
+    orders: dict[str, array]  # "by_date", "by_document": every document in page order
     chinese: frozenset[int]
     matches: OrderedDict = field(default_factory=OrderedDict)  # recent queries -> their documents here
 
@@ -372,13 +429,14 @@ def forget_everything() -> None:
         _SEGMENT_COLUMNS.clear()
         _COLUMNS_BY_LAYOUT.clear()
         _SEARCHES.clear()
+        _RANKED.clear()
     close_texts()
 
 
 def _columns(path: Path, searcher: Searcher) -> dict:
     """Per-document values of the facet, filter and sort fields, indexed by global document number.
 
-    Also: "length" (bytes of folded text), "average_length", "leaves" and "segments" (each segment's Leaf and
+    Also: "length" (bytes of folded text), "length_factor" and "long" (the relevance rule's), "leaves" and "segments" (each segment's Leaf and
     SegmentColumns, in the searcher's order), "offsets" (where each segment's numbers start) and "generation" (the
     segments and their live documents: a key for cached results). Deleting documents changes none of the columns;
     for a new segment only that segment is read, the rest is concatenated at C speed.
@@ -408,19 +466,18 @@ def _columns(path: Path, searcher: Searcher) -> dict:
         for segment in segments:
             lengths.extend(segment.length)
         columns["length"] = lengths
-        columns["average_length"] = max(1.0, sum(lengths) / max(1, len(lengths)))
+        columns["length_factor"] = array("d", map(length_factor, lengths))
+        columns["long"] = {d for d, factor in enumerate(columns["length_factor"]) if factor > 1}
         _COLUMNS_BY_LAYOUT.clear()
         _COLUMNS_BY_LAYOUT[layout] = columns
         return columns
 
 
 def _page_key(columns: dict, order: str):
-    adopted, symbol, language, position, length = columns["adopted"], columns["symbol"], columns["language"], columns["position"], columns["length"]
+    adopted, symbol, language, position = columns["adopted"], columns["symbol"], columns["language"], columns["position"]
     if order == "by_date":
         return lambda d: (-adopted[d], symbol[d], language[d], position[d])
-    if order == "by_document":
-        return lambda d: (symbol[d], language[d], position[d])
-    return lambda d: (length[d], -adopted[d], symbol[d], language[d], position[d])
+    return lambda d: (symbol[d], language[d], position[d])
 
 
 def _read_segment(leaf, folded) -> SegmentColumns:
@@ -428,7 +485,7 @@ def _read_segment(leaf, folded) -> SegmentColumns:
     values = {name: _read_column(reader, name, leaf.doc_count) for name in FACETS + SORT_FIELDS + FILTER_FIELDS}
     length = array("I", folded.byte_lengths())
     local = {**values, "length": length}
-    orders = {order: array("I", sorted(range(leaf.doc_count), key=_page_key(local, order))) for order in ("by_date", "by_length", "by_document")}
+    orders = {order: array("I", sorted(range(leaf.doc_count), key=_page_key(local, order))) for order in ("by_date", "by_document")}
     chinese = frozenset(d for d, value in enumerate(values["language"]) if value == "zh")
     return SegmentColumns(leaf.key, leaf.doc_count, values, length, orders, chinese)
 

@@ -7,6 +7,7 @@ from collections import Counter
 import pytest
 
 from resolutions.models import Paragraph
+from resolutions.search.engine import clause_score, length_factor
 from resolutions.search.service import Filters, search_paragraphs
 from resolutions.tests.search_fixtures import DATA, SEED_TEXTS, ingest_file, search_index, search_index_dir  # noqa: F401
 
@@ -366,7 +367,7 @@ def test_the_page_names_facet_values_for_readers_and_offers_the_results_as_csv(c
 def test_matches_kept_per_segment_follow_deletions_and_new_segments(seeded):
     """A segment's cached matches lose the documents deleted from it later; a new segment is matched anew.
 
-    Pages drawn from several segments come in one order: shortest first (relevance), newest first (date) or
+    Pages drawn from several segments come in one order: by the relevance rule (engine.py), newest first (date) or
     resolution by resolution (document).
     """
     from haystack import connections
@@ -400,12 +401,16 @@ def test_matches_kept_per_segment_follow_deletions_and_new_segments(seeded):
     assert len(backend.searcher().leaf_searchers()) > 1
     matching = [p for p in Paragraph.objects.select_related("resolution") if "人权" in p.text]
     by_date = sorted(matching, key=lambda p: (-p.resolution.adopted_on.toordinal(), p.resolution.symbol, p.resolution.language, p.position))
-    by_length = sorted(
+    # Relevance (engine.py's rule): occurrences of 人权 saturated, lengths under the reference counted as the reference.
+    by_relevance = sorted(
         matching,
-        key=lambda p: (len(fold(p.text).encode()), -p.resolution.adopted_on.toordinal(), p.resolution.symbol, p.resolution.language, p.position),
+        key=lambda p: (
+            -clause_score(fold(p.text).count("人权"), length_factor(len(fold(p.text).encode()))),
+            -p.resolution.adopted_on.toordinal(), p.resolution.symbol, p.resolution.language, p.position,
+        ),
     )
     by_document = sorted(matching, key=lambda p: (p.resolution.symbol, p.resolution.language, p.position))
-    for sort, expected in (("date", by_date), ("relevance", by_length), ("document", by_document)):
+    for sort, expected in (("date", by_date), ("relevance", by_relevance), ("document", by_document)):
         pages = search_paragraphs("人权", sort=sort, per_page=6).num_pages
         found = [h.paragraph.pk for page in range(1, pages + 1) for h in search_paragraphs("人权", sort=sort, per_page=6, page=page).hits]
         assert found == [p.pk for p in expected], sort
