@@ -304,6 +304,13 @@ def spreadsheet_safe(value) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
+def aligned_cells(hit, site: str) -> tuple[str, str]:
+    """The aligned paragraph's text and permanent link, or why there is none ("no aligned paragraph")."""
+    if hit.aligned is not None:
+        return hit.aligned.text, site.rstrip("/") + hit.aligned.get_absolute_url()
+    return {"unaligned": "no aligned paragraph", "not_held": "no version held"}.get(hit.aligned_state, ""), ""
+
+
 def search_rows(arguments: dict, site: str):
     """Every paragraph the search finds (newest resolution first), up to CSV_MAX_ROWS, as CSV rows.
 
@@ -321,9 +328,13 @@ def search_rows(arguments: dict, site: str):
             per_page=MAX_PER_PAGE,
             group=False,
             facets=False,
+            beside=arguments.get("beside", ""),
+            show_in=arguments.get("show_in", ""),
         )
+        aligned = outcome.show_in or outcome.beside
         if page == 1:
-            yield CSV_COLUMNS
+            # With beside= or show_in=: the aligned paragraph's text and link in that language, as two more columns.
+            yield CSV_COLUMNS + ((f"aligned_text_{aligned}", f"aligned_url_{aligned}") if aligned else ())
         if outcome.page != page or not outcome.hits:
             return
         total = outcome.total
@@ -343,7 +354,7 @@ def search_rows(arguments: dict, site: str):
                 citation_en(resolution, paragraph),
                 site.rstrip("/") + paragraph.get_absolute_url(),
                 paragraph.text,
-            )
+            ) + (aligned_cells(hit, site) if aligned else ())
             written += 1
             if written >= CSV_MAX_ROWS:
                 break

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 
 from .models import (
@@ -631,6 +631,54 @@ def siblings_of(paragraphs: list[Paragraph]) -> dict[int, list[Paragraph]]:
     for siblings in found.values():
         siblings.sort(key=lambda p: LANGUAGE_ORDER.get(p.resolution.language, 99))
     return found
+
+
+def aligned_in(paragraphs: list[Paragraph], language: str) -> dict[int, tuple[str, Paragraph | None]]:
+    """For each paragraph not itself in `language`: ("paired", its aligned paragraph there), ("unaligned", None)
+    when the work holds that language but the checked alignment paired nothing with it, or ("not_held", None)."""
+    siblings = siblings_of([p for p in paragraphs if p.resolution.language != language])
+    held = set(
+        Resolution.objects.filter(work_id__in={p.resolution.work_id for p in paragraphs}, language=language)
+        .values_list("work_id", flat=True)
+    )
+    found: dict[int, tuple[str, Paragraph | None]] = {}
+    for paragraph in paragraphs:
+        if paragraph.resolution.language == language:
+            continue
+        sibling = next((s for s in siblings.get(paragraph.pk, []) if s.resolution.language == language), None)
+        if sibling is not None:
+            found[paragraph.pk] = ("paired", sibling)
+        else:
+            found[paragraph.pk] = ("unaligned" if paragraph.resolution.work_id in held else "not_held", None)
+    return found
+
+
+def partly_paired_versions(language: str, other: str) -> list[tuple[str, int]]:
+    """(symbol, paragraph count) of each version in `language`, of a work held in more than one language, having
+    a paragraph without an aligned paragraph in `other`: the only versions whose search hits can lack one."""
+    unpaired = Paragraph.objects.filter(resolution=OuterRef("pk")).exclude(siblings__resolution__language=other)
+    return list(
+        Resolution.objects.filter(language=language)
+        .exclude(work__alignment=Alignment.SINGLE)
+        .filter(Exists(unpaired))
+        .annotate(paragraph_count=Count("paragraphs"))
+        .order_by("symbol")
+        .values_list("symbol", "paragraph_count")
+    )
+
+
+def paired_in(paragraph_ids: Iterable[int], language: str) -> set[int]:
+    """The paragraphs among `paragraph_ids` that have an aligned paragraph in `language`."""
+    return set(
+        Paragraph.siblings.through.objects.filter(
+            from_paragraph_id__in=list(paragraph_ids), to_paragraph__resolution__language=language
+        ).values_list("from_paragraph_id", flat=True)
+    )
+
+
+def language_names(language: str) -> tuple[str, str]:
+    """('英文', 'English') for "en": how a language is named in Chinese running text and in English."""
+    return LANGUAGE_NAMES_ZH.get(language, language), _english_name(language)
 
 
 def attach_siblings(

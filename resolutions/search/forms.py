@@ -17,6 +17,9 @@ SORTS = [("relevance", "相关度 relevance"), ("date", "日期 date"), ("docume
 MULTI_VALUED = ("body", "language", "kind", "verb", "change", "versions")
 MAX_VALUES = 20  # values of one facet in one search: more is not a researcher's selection
 MAX_VERB_LENGTH = 40
+# The languages a hit's aligned paragraph can be shown in (`beside`) or a query crossed to (`show_in`): those
+# the archive holds works in, one the other's counterpart.
+ALIGNED_LANGUAGES = ("zh", "en")
 
 
 class SearchForm(forms.Form):
@@ -30,6 +33,8 @@ class SearchForm(forms.Form):
     group = forms.BooleanField(required=False)
     page = forms.IntegerField(required=False, min_value=1, max_value=10**6)
     per_page = forms.IntegerField(required=False, min_value=1, max_value=10**6)  # clamped to MAX_PER_PAGE
+    beside = forms.ChoiceField(required=False, choices=[(code, code) for code in ALIGNED_LANGUAGES])
+    show_in = forms.ChoiceField(required=False, choices=[(code, code) for code in ALIGNED_LANGUAGES])
 
     CHOICES = {"body": Body.values, "language": Language.values, "kind": ParagraphKind.values, "change": [c for c in ParagraphChange.values if c], "versions": ["both", "one"]}
 
@@ -71,4 +76,6 @@ class SearchForm(forms.Form):
             "group": bool(data.get("group")),
             "page": data.get("page") or 1,
             "per_page": data.get("per_page") or 20,
+            "beside": data.get("beside") or "",
+            "show_in": data.get("show_in") or "",
         }

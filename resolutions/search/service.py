@@ -8,19 +8,20 @@ Index changes reach the engine only through the IndexTask outbox and its single 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.utils.safestring import SafeString
 
 from ..models import Paragraph, Resolution
+from ..reading import aligned_in, language_names, paired_in, paragraph_label, partly_paired_versions
 from .engine import FACETS, GROUP_HITS, EngineHit, Filters, SearchRequest, SearchUnavailable, engine_name, get_engine
-from .forms import SearchForm
+from .forms import ALIGNED_LANGUAGES, SearchForm
 from .indexing import IndexDifference, compare_index, drain_index_tasks, rebuild_index, repair_index, schedule_reindex
 from .query import MAX_QUERY_LENGTH, ParsedQuery, QueryError, parse_query, symbol_in
 from .snippets import SNIPPET_CHARS, match_spans, snippet
 
 __all__ = [
-    "FACETS", "GROUP_HITS", "MAX_PER_PAGE", "MAX_QUERY_LENGTH", "Filters", "Group", "Hit", "IndexDifference",
+    "ALIGNED_LANGUAGES", "FACETS", "GROUP_HITS", "MAX_PER_PAGE", "MAX_QUERY_LENGTH", "Filters", "Group", "Hit", "IndexDifference",
     "QueryError", "SearchOutcome", "SearchUnavailable", "compare_index", "drain_index_tasks", "engine_name",
     "rebuild_index", "repair_index", "schedule_reindex", "search_arguments", "search_paragraphs", "symbol_in",
     "warm_up",
@@ -35,10 +36,19 @@ class Hit:
     score: float | None
     snippet: SafeString
     spans: list[tuple[int, int]] = field(default_factory=list)  # where the query matched, in paragraph.text
+    # With `beside` or `show_in`: the paragraph aligned with this one in that language, and what was found:
+    # "paired", "unaligned" (that version is held but the checked alignment paired nothing), "not_held";
+    # "" for a hit already in that language.
+    aligned: Paragraph | None = None
+    aligned_state: str = ""
 
     @property
     def resolution(self) -> Resolution:
         return self.paragraph.resolution
+
+    @property
+    def aligned_label(self) -> str:
+        return "" if self.aligned is None else paragraph_label(self.aligned, self.aligned.resolution.language)
 
 
 @dataclass
@@ -61,6 +71,19 @@ class SearchOutcome:
     total_groups: int = 0
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     grouped: bool = False
+    beside: str = ""  # each hit shows its aligned paragraph in this language
+    show_in: str = ""  # cross-language: the query ran over `matched_in`; each hit is shown by its paragraph in this
+    matched_in: str = ""
+    aligned_total: int = 0  # cross-language: of the `total` matches, those with an aligned paragraph in `show_in`
+
+    @property
+    def aligned_names(self) -> tuple[str, str]:
+        """How the language of the aligned paragraphs is named: ('英文', 'English')."""
+        return language_names(self.show_in or self.beside) if (self.show_in or self.beside) else ("", "")
+
+    @property
+    def matched_names(self) -> tuple[str, str]:
+        return language_names(self.matched_in) if self.matched_in else ("", "")
 
     @property
     def num_pages(self) -> int:
@@ -77,15 +100,27 @@ def search_paragraphs(
     per_page: int = 20,
     group: bool = False,
     facets: bool = True,
+    beside: str = "",
+    show_in: str = "",
 ) -> SearchOutcome:
     """Paragraphs matching `q` under `filters`; `page` is clamped to the pages that exist.
+
+    `beside` ("zh", "en") gives each hit its aligned paragraph in that language. `show_in` searches across
+    languages: the query runs over the other language's paragraphs of resolutions held in more than one language
+    (whatever the language and versions filters say), ungrouped; each hit gets its aligned paragraph in `show_in`,
+    and `aligned_total` counts, exactly, the matches that have one.
 
     Raises QueryError for a query the archive refuses (a prefix too short), SearchUnavailable when the engine
     cannot answer. Relevance: engine.py's rule (each word's occurrences, no reward for shortness; ties: newest).
     """
     parsed = q if isinstance(q, ParsedQuery) else parse_query(q)
     per_page = max(1, min(per_page, MAX_PER_PAGE))
-    outcome = SearchOutcome(parsed, 0, 1, per_page, grouped=group)
+    show_in = show_in if show_in in ALIGNED_LANGUAGES else ""
+    beside = "" if show_in or beside not in ALIGNED_LANGUAGES else beside
+    matched_in = other_language(show_in) if show_in else ""
+    if show_in:
+        filters, group = replace(filters, language=(matched_in,), versions=("both",)), False
+    outcome = SearchOutcome(parsed, 0, 1, per_page, grouped=group, beside=beside, show_in=show_in, matched_in=matched_in)
     if not parsed.has_positive:
         return outcome
     engine = get_engine()
@@ -116,7 +151,37 @@ def search_paragraphs(
         paragraphs = _paragraphs(result.hits)
         # A paragraph deleted since the engine answered is left out: the outbox is dropping it from the index.
         outcome.hits = [_hit(paragraphs, hit, words) for hit in result.hits if hit.paragraph_id in paragraphs]
+    if beside or show_in:
+        hits = outcome.hits + [hit for g in outcome.groups for hit in g.hits]
+        found = aligned_in([hit.paragraph for hit in hits], show_in or beside)
+        for hit in hits:
+            hit.aligned_state, hit.aligned = found.get(hit.paragraph.pk, ("", None))
+    if show_in:
+        # Every match is in `matched_in`, held in several languages: the language and versions facets say nothing.
+        outcome.facets = {name: values for name, values in outcome.facets.items() if name not in ("language", "versions")}
+        if outcome.total:
+            outcome.aligned_total = outcome.total - _matches_without_aligned(engine, parsed, filters, show_in)
     return outcome
+
+
+def other_language(language: str) -> str:
+    """The language a cross-language search matches in when it shows `language` (zh <-> en)."""
+    return next(other for other in ALIGNED_LANGUAGES if other != language)
+
+
+def _matches_without_aligned(engine, parsed: ParsedQuery, filters: Filters, show_in: str) -> int:
+    """How many matches under `filters` (one language) have no aligned paragraph in `show_in`, exactly.
+
+    Such a match can only lie in a version some of whose paragraphs are unpaired (a misnumbered work): only
+    those versions' matches are read, one version at a time, however many matches the query has elsewhere."""
+    missing = 0
+    for symbol, paragraph_count in partly_paired_versions(filters.language[0], show_in):
+        if filters.symbol and filters.symbol != symbol:
+            continue
+        request = SearchRequest(query=parsed, filters=replace(filters, symbol=symbol), limit=max(paragraph_count, 1), facets=())
+        ids = [hit.paragraph_id for hit in engine.search(request).hits]
+        missing += len(ids) - len(paired_in(ids, show_in))
+    return missing
 
 
 def _paragraphs(hits) -> dict[int, Paragraph]:

@@ -220,6 +220,26 @@ def hidden_filters(filters) -> list[tuple[str, object]]:
     return found
 
 
+def cross_language_counts(outcome) -> dict:
+    """The API's `beside`, or `show_in`, `matched_in` and `aligned_count` (the matches with an aligned paragraph)."""
+    if outcome.show_in:
+        return {"show_in": outcome.show_in, "matched_in": outcome.matched_in, "aligned_count": outcome.aligned_total}
+    return {"beside": outcome.beside} if outcome.beside else {}
+
+
+def aligned_result(request: HttpRequest, outcome, hit) -> dict:
+    """A result's `aligned` paragraph (with `beside` or `show_in`): its state and, when paired, its text."""
+    if not (outcome.beside or outcome.show_in) or not hit.aligned_state:
+        return {}
+    aligned = {"language": outcome.show_in or outcome.beside, "state": hit.aligned_state}
+    if hit.aligned is not None:
+        aligned.update(
+            eid=hit.aligned.eid, label=hit.aligned_label, text=hit.aligned.text, path=hit.aligned.get_absolute_url(),
+            url=request.build_absolute_uri(hit.aligned.get_absolute_url()),
+        )
+    return {"aligned": aligned}
+
+
 def search_api(request: HttpRequest) -> JsonResponse:
     arguments = search_arguments(request.GET)
     arguments["group"] = False
@@ -239,6 +259,7 @@ def search_api(request: HttpRequest) -> JsonResponse:
             "per_page": outcome.per_page,
             "num_pages": outcome.num_pages,
             "resolution": None if resolution is None else {"symbol": resolution.symbol, "language": resolution.language, "url": resolution.get_absolute_url()},
+            **cross_language_counts(outcome),
             "results": [
                 {
                     "symbol": hit.resolution.symbol,
@@ -261,6 +282,7 @@ def search_api(request: HttpRequest) -> JsonResponse:
                          "url": request.build_absolute_uri(s.get_absolute_url())}
                         for s in siblings.get(hit.paragraph.pk, [])
                     ],
+                    **aligned_result(request, outcome, hit),
                 }
                 for hit in outcome.hits
             ],

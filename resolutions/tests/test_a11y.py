@@ -50,6 +50,9 @@ PAGES = {
     "/search/?q=neo-Nazism&group=1": ("neo-Nazism · 搜索 Search · 人权决议档案", "zh-Hans"),
     # Filters in force (removable) and groups of more than five paragraphs (a link to all of them).
     "/search/?q=人权&group=1&body=GA&year_from=2000": ("人权 · 搜索 Search · 人权决议档案", "zh-Hans"),
+    # The other language under each hit, and an English query shown by its Chinese paragraphs.
+    "/search/?q=酷刑&beside=en": ("酷刑 · 搜索 Search · 人权决议档案", "zh-Hans"),
+    "/search/?q=torture&show_in=zh": ("torture · 搜索 Search · 人权决议档案", "zh-Hans"),
     "/browse/": ("浏览 Browse · 人权决议档案", "zh-Hans"),
     "/no-such-page/": ("未找到 · Not found", "zh-Hans"),
     "/admin/login/": ("Log in | Resolutions archive admin", "en"),

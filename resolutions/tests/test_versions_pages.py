@@ -277,3 +277,22 @@ def test_cross_references_land_in_the_readers_language_when_held_else_in_the_one
     assert re.search(link, client.get("/A/RES/79/160/zh/").content.decode()).group(1) == "/A/RES/78/190/zh/"
     delete_resolution(chinese_78_190)
     assert re.search(link, client.get("/A/RES/79/160/zh/").content.decode()).group(1) == "/A/RES/78/190/en/"
+
+
+def test_citations_of_an_article_land_in_the_readers_language_when_held_else_in_the_one_that_is(client):
+    """79/175 (English) cites article 12 of the Declaration: the Chinese article while only it is held, the English
+    one once it is, the Chinese again when the English is withdrawn; the citation of the whole Declaration too."""
+    ingest("A_RES_79_175.txt")
+    ingest(UDHR_ZH)
+    article = r'<a class="ref" href="([^"]+)" title="《世界人权宣言》第 12 条 · Universal Declaration of Human Rights, article 12">'
+    whole = r'<a class="ref" href="([^"]+)" title="A/RES/217\(III\)">'
+
+    def links() -> tuple[set[str], set[str]]:
+        page = client.get("/A/RES/79/175/en/").content.decode()
+        return set(re.findall(article, page)), set(re.findall(whole, page))
+
+    assert links() == ({f"/{SYMBOL}/zh/art_12"}, {f"/{SYMBOL}/zh/"})
+    english = ingest(UDHR_EN).resolution
+    assert links() == ({f"/{SYMBOL}/en/art_12"}, {f"/{SYMBOL}/en/"})
+    delete_resolution(english)
+    assert links() == ({f"/{SYMBOL}/zh/art_12"}, {f"/{SYMBOL}/zh/"})
