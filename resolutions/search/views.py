@@ -228,6 +228,7 @@ def search_api(request: HttpRequest) -> JsonResponse:
     arguments["group"] = False
     try:
         outcome = search_paragraphs(**arguments)
+        suggestion = did_you_mean(arguments["q"], filters=arguments["filters"]) if arguments["q"] and not outcome.total else None
     except QueryError as error:
         return JsonResponse({"error": "bad_query", "detail": str(error), "query": arguments["q"]}, status=400, json_dumps_params={"ensure_ascii": False})
     except SearchUnavailable:
@@ -238,6 +239,7 @@ def search_api(request: HttpRequest) -> JsonResponse:
         {
             "query": outcome.query.text,
             "count": outcome.total,
+            "did_you_mean": None if suggestion is None else {"query": suggestion.query, "count": suggestion.total},
             "page": outcome.page,
             "per_page": outcome.per_page,
             "num_pages": outcome.num_pages,

@@ -55,6 +55,8 @@ def test_a_query_that_finds_nothing_suggests_the_near_form_that_does_with_its_co
     assert (query, link["q"], count) == (meant, [meant], len(found))
     page = client.get("/search/", link).content.decode()
     assert int(re.search(r'<p class="result-count">共 <strong>(\d+)</strong>', page).group(1)) == len(found)
+    answer = client.get("/api/search", {"q": typed}).json()
+    assert (answer["count"], answer["did_you_mean"]) == (0, {"query": meant, "count": len(found)})
 
 
 def test_the_suggestion_keeps_the_filters_and_counts_under_them(archive, client):
