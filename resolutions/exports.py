@@ -1,8 +1,9 @@
-"""Exports: Akoma Ntoso XML (the UN's AKN4UN profile) of a resolution, search results as CSV."""
+"""Exports: Akoma Ntoso XML (the UN's AKN4UN profile) of a resolution, search results as CSV, RIS and BibTeX."""
 
 from __future__ import annotations
 
 import csv
+import re
 from itertools import chain
 from xml.etree import ElementTree as ET
 
@@ -387,3 +388,140 @@ def search_csv(request: HttpRequest) -> HttpResponse:
     response = StreamingHttpResponse(chain(["\ufeff"], rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="search-results.csv"'
     return response
+
+
+# --- Search results for citation managers (RIS, BibTeX): one record per resolution -------------------------
+
+CITATION_MAX_RECORDS = 2_000  # resolutions in one file: a reading list, not the archive
+CITATION_AUTHOR = "United Nations. {body}"  # a corporate author, as library catalogues name the UN's organs
+
+
+def search_resolutions(arguments: dict):
+    """Each resolution with a paragraph the search finds (newest first), up to CITATION_MAX_RECORDS, then the
+    number of resolutions found (the caller says so when the file holds fewer).
+
+    The first page is searched before anything is yielded, as in search_rows: a refused query fails first.
+    """
+    page, written = 1, 0
+    while written < CITATION_MAX_RECORDS:
+        outcome = search_paragraphs(
+            arguments["q"], filters=arguments["filters"], sort="date", page=page, per_page=MAX_PER_PAGE, group=True, facets=False
+        )
+        if outcome.page != page or not outcome.groups:
+            break
+        for group in outcome.groups[: CITATION_MAX_RECORDS - written]:
+            yield group.resolution
+            written += 1
+        page += 1
+
+
+def _resolution_record(resolution: Resolution, site: str) -> dict:
+    """What both formats say of a resolution: title, author (the body), dates, language, symbol, numbers, link."""
+    return {
+        "title": resolution.title,
+        "author": CITATION_AUTHOR.format(body=Body(resolution.body).label if resolution.body in Body.values else resolution.body),
+        "symbol": resolution.symbol,
+        "adopted_on": resolution.adopted_on,
+        "language": resolution.language,
+        "url": site.rstrip("/") + resolution.get_absolute_url(),
+        "job_number": resolution.job_number,
+    }
+
+
+def ris_record(resolution: Resolution, site: str) -> str:
+    """One RIS record (TY GOVDOC … ER); lines end in CRLF as the RIS specification asks."""
+    record = _resolution_record(resolution, site)
+    lines = [("TY", "GOVDOC"), ("TI", record["title"]), ("AU", record["author"]), ("PB", "United Nations")]
+    if record["adopted_on"]:
+        lines += [("PY", f"{record['adopted_on']:%Y}"), ("DA", f"{record['adopted_on']:%Y/%m/%d}/")]
+    lines += [("LA", record["language"]), ("M1", record["symbol"]), ("UR", record["url"])]
+    if record["job_number"]:
+        lines.append(("AN", record["job_number"]))  # the UN's document (job) number
+    lines.append(("ER", ""))
+    # A line break inside a value would start a new tag: RIS values are one line each.
+    return "".join(f"{tag}  - {' '.join(str(value).split())}\r\n" for tag, value in lines) + "\r\n"
+
+
+BIBTEX_SPECIAL_RE = re.compile(r"([\\{}&%$#_^~])")
+BIBTEX_ESCAPES = {"\\": r"\textbackslash{}", "^": r"\^{}", "~": r"\~{}"}
+
+
+def bibtex_text(value: str) -> str:
+    """A field's text with BibTeX's and LaTeX's special characters escaped (& % $ # _ { } \\ ^ ~), on one line."""
+    value = " ".join(xml_safe(value).split())
+    return BIBTEX_SPECIAL_RE.sub(lambda m: BIBTEX_ESCAPES.get(m.group(1), "\\" + m.group(1)), value)
+
+
+def bibtex_key(resolution: Resolution) -> str:
+    """A key from the symbol and language, stable across re-ingest and unique (one resolution per symbol and
+    language): A/RES/67/161 in Chinese is un_a_res_67_161_zh."""
+    return "un_" + re.sub(r"[^a-z0-9]+", "_", f"{resolution.symbol}_{resolution.language}".lower()).strip("_")
+
+
+def bibtex_record(resolution: Resolution, site: str) -> str:
+    record = _resolution_record(resolution, site)
+    fields = [
+        ("author", "{" + bibtex_text(record["author"]) + "}"),  # braced: a corporate name, not a person's
+        ("title", "{" + bibtex_text(record["title"]) + "}"),
+        ("number", bibtex_text(record["symbol"])),
+        ("type", "Resolution"),
+        ("organization", "United Nations"),
+    ]
+    if record["adopted_on"]:
+        fields += [("date", record["adopted_on"].isoformat()), ("year", f"{record['adopted_on']:%Y}")]
+    fields += [("language", record["language"]), ("url", record["url"])]
+    if record["job_number"]:
+        fields.append(("note", f"UN document {bibtex_text(record['job_number'])}"))
+    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
+    return f"@misc{{{bibtex_key(resolution)},\n{body}\n}}\n\n"
+
+
+def _citation_export(request: HttpRequest, write, content_type: str, filename: str, note) -> HttpResponse:
+    """A streamed file of one record per resolution the search finds; 400 for a refused query, 503 when the
+    engine cannot answer (before anything is sent)."""
+    arguments = search_arguments(request.GET)
+    site = request.build_absolute_uri("/")
+    try:
+        first = search_paragraphs(arguments["q"], filters=arguments["filters"], sort="date", per_page=1, group=True, facets=False)
+    except QueryError as error:
+        return HttpResponse(f"{error}\n", status=400, content_type="text/plain; charset=utf-8")
+    except SearchUnavailable:
+        response = HttpResponse(
+            "搜索暂时无法使用，请稍后再试。Search is briefly unavailable; please try again in a few seconds.\n",
+            status=503, content_type="text/plain; charset=utf-8",
+        )
+        response["Retry-After"] = "10"
+        return response
+
+    def records():
+        for resolution in search_resolutions(arguments):
+            yield write(resolution, site)
+        if first.total_groups > CITATION_MAX_RECORDS:
+            yield note(first.total_groups)
+
+    response = StreamingHttpResponse(records(), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _capped(total: int) -> str:
+    return (
+        f"共 {total:,} 项决议，本文件只列出前 {CITATION_MAX_RECORDS:,} 项 · {total:,} resolutions match; this file lists"
+        f" the first {CITATION_MAX_RECORDS:,} (the export's limit). Narrow the search to get the rest."
+    )
+
+
+def search_ris(request: HttpRequest) -> HttpResponse:
+    """/search.ris?q=…: one RIS record per resolution with a matching paragraph (same filters as the page)."""
+    return _citation_export(
+        request, ris_record, "application/x-research-info-systems; charset=utf-8", "search-results.ris",
+        lambda total: f"TY  - GEN\r\nTI  - {_capped(total)}\r\nER  - \r\n\r\n",
+    )
+
+
+def search_bibtex(request: HttpRequest) -> HttpResponse:
+    """/search.bib?q=…: one BibTeX @misc entry per resolution with a matching paragraph (same filters as the page)."""
+    return _citation_export(
+        request, bibtex_record, "application/x-bibtex; charset=utf-8", "search-results.bib",
+        lambda total: f"@comment{{{_capped(total)}}}\n",
+    )

@@ -158,6 +158,9 @@ class SearchEngine(Protocol):
 
     def rebuild(self, paragraphs: Iterable[Paragraph]) -> int: ...  # build beside, then swap (no empty window)
 
+    def words_near(self, word: str) -> list[str]: ...  # indexed words of the text field one edit from a folded
+    #                                                    word, same first letter, sorted (did-you-mean: suggest.py)
+
 
 def replace_resolutions(engine: SearchEngine, resolution_ids: Iterable[int], paragraphs: Iterable[Paragraph]) -> None:
     """Replace every document of these resolutions by `paragraphs`, in one commit where the engine can."""

@@ -30,6 +30,7 @@ from ..models import Paragraph
 from .analysis import Run, runs
 from .opensearch_backend import FACET_SIZE, RUN_END, ArchiveOpenSearchBackend, index_fold, key_resolution_id
 from .query import ParsedQuery, english_stems, is_latin, only_stop_words, quoted, single_term
+from .suggest import within_one_edit
 
 
 from .engine import (
@@ -82,6 +83,7 @@ CLAUSE_SCORE = {
     ),
     "params": {"k1": RANK_K1, "b": RANK_B, "reference": float(RANK_REFERENCE_BYTES)},
 }
+NEAR_WORDS = 100  # words one edit from a word (did-you-mean): a real word has a few dozen at most
 
 
 # ---- queries ---------------------------------------------------------------------------------------------------
@@ -361,6 +363,29 @@ class OpenSearchEngine:
         if response.get("timed_out") or shards.get("failed") or shards.get("successful") != shards.get("total"):
             raise SearchUnavailable(f"OpenSearch answered from {shards.get('successful')} of {shards.get('total')} shards")
         return result_of(response, request)
+
+    def words_near(self, word: str) -> list[str]:
+        """The indexed words (of the text field) one edit from `word` that start with its letter (did-you-mean).
+
+        Lucene's spell checker (the term suggester: a Levenshtein automaton over the term dictionary, transpositions
+        counted as one edit) with every limit opened, so that it lists what the Whoosh engine lists.
+        """
+        self._ready()
+        suggester = {
+            "field": "text", "analyzer": "whitespace", "suggest_mode": "always", "max_edits": 1, "prefix_length": 1,
+            "min_word_length": 1, "accuracy": 0.0, "min_doc_freq": 0, "size": NEAR_WORDS, "shard_size": NEAR_WORDS,
+            "max_inspections": NEAR_WORDS,
+        }
+        body = {"size": 0, "track_total_hits": False, "suggest": {"near": {"text": word, "term": suggester}}}
+        try:
+            response = self.conn.search(index=self.index_name, body=body, params={"allow_partial_search_results": "false"})
+        except elasticsearch.ElasticsearchException as error:
+            raise SearchUnavailable(f"OpenSearch did not answer: {error}") from error
+        shards = response.get("_shards", {})
+        if shards.get("failed") or shards.get("successful") != shards.get("total"):
+            raise SearchUnavailable(f"OpenSearch answered from {shards.get('successful')} of {shards.get('total')} shards")
+        options = [option["text"] for entry in response.get("suggest", {}).get("near", []) for option in entry["options"]]
+        return sorted({text for text in options if within_one_edit(word, text)})
 
     def indexed_state(self) -> dict[int, tuple]:
         """paragraph_id -> (resolution_id, kind, position, verb, symbol, text_hash), from every document."""

@@ -19,10 +19,11 @@ from .forms import ALIGNED_LANGUAGES, SearchForm
 from .indexing import IndexDifference, compare_index, drain_index_tasks, rebuild_index, repair_index, schedule_reindex
 from .query import MAX_QUERY_LENGTH, ParsedQuery, QueryError, parse_query, symbol_in
 from .snippets import SNIPPET_CHARS, match_spans, snippet
+from .suggest import Word, correctable_words, join_chinese, replace_words
 
 __all__ = [
     "ALIGNED_LANGUAGES", "FACETS", "GROUP_HITS", "MAX_PER_PAGE", "MAX_QUERY_LENGTH", "Filters", "Group", "Hit", "IndexDifference",
-    "QueryError", "SearchOutcome", "SearchUnavailable", "compare_index", "drain_index_tasks", "engine_name",
+    "QueryError", "SearchOutcome", "SearchUnavailable", "Suggestion", "did_you_mean", "compare_index", "drain_index_tasks", "engine_name",
     "rebuild_index", "repair_index", "schedule_reindex", "search_arguments", "search_paragraphs", "symbol_in",
     "warm_up",
 ]
@@ -192,6 +193,52 @@ def _hit(paragraphs: dict[int, Paragraph], hit: EngineHit, words: list[str]) -> 
     paragraph = paragraphs[hit.paragraph_id]
     spans = match_spans(paragraph.text, words, paragraph.resolution.language, width=SNIPPET_CHARS)
     return Hit(paragraph, hit.score, snippet(paragraph.text, spans), spans)
+
+
+MAX_CORRECTED_WORDS = 4  # misspelt words looked at in one query (from its start)
+MAX_NEAR_WORDS = 10  # words one edit away tried for each, in alphabetical order
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    query: str
+    total: int  # paragraphs it finds, under the same filters
+
+
+def did_you_mean(q: str, *, filters: Filters = Filters()) -> Suggestion | None:
+    """A near form of `q` that finds paragraphs under `filters`, for a query that finds none (suggest.py says
+    which forms); None when no such form finds anything.
+
+    Each word the archive does not know (alone it finds nothing, even by its stem) is replaced by the indexed word
+    one edit away that finds the most paragraphs alone (ties: alphabetical); a Chinese text cut by a space or a
+    punctuation mark is joined. Every count comes from the engine's exact totals, so both engines suggest the same.
+    """
+    engine = get_engine()
+
+    def count(text: str, within: Filters = Filters()) -> int:
+        try:
+            parsed = parse_query(text)
+        except QueryError:
+            return 0
+        if not parsed.has_positive:
+            return 0
+        return engine.search(SearchRequest(query=parsed, filters=within, limit=0, facets=())).total
+
+    joined = join_chinese(q)
+    replacements: dict[Word, str] = {}
+    for word in correctable_words(joined)[:MAX_CORRECTED_WORDS]:
+        if count(word.folded):
+            continue
+        near = [(count(candidate), candidate) for candidate in engine.words_near(word.folded)[:MAX_NEAR_WORDS]]
+        best = min(near, key=lambda found: (-found[0], found[1]), default=(0, ""))
+        if best[0]:
+            replacements[word] = best[1]
+    for candidate in dict.fromkeys((replace_words(joined, replacements), joined)):
+        if candidate != q:
+            total = count(candidate, filters)
+            if total:
+                return Suggestion(candidate, total)
+    return None
 
 
 def search_arguments(params) -> dict:

@@ -8,7 +8,7 @@ from .. import openers
 from ..models import BODY_NAMES_ZH, PARAGRAPH_KIND_NAMES_ZH, Body, Language, Paragraph, ParagraphKind, Resolution, official_document_url
 from ..reading import paragraph_label, siblings_of
 from .forms import MULTI_VALUED
-from .service import QueryError, SearchUnavailable, search_arguments, search_paragraphs, symbol_in
+from .service import QueryError, SearchUnavailable, did_you_mean, search_arguments, search_paragraphs, symbol_in
 
 FACET_TITLES = {
     "body": "机构 Body",
@@ -105,11 +105,13 @@ def search_page(request: HttpRequest) -> HttpResponse:
     resolution = resolution_named_by(arguments["q"])
     if resolution is not None:
         return redirect(resolution)
-    outcome, refused = None, ""
+    outcome, refused, suggestion = None, "", None
     unheld = unheld_symbol(arguments["q"])
     if arguments["q"]:
         try:
             outcome = search_paragraphs(**arguments)
+            if not outcome.total and unheld is None:
+                suggestion = did_you_mean(arguments["q"], filters=arguments["filters"])
         except QueryError as error:
             refused = str(error)
         except SearchUnavailable:
@@ -135,6 +137,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
             "arguments": arguments,
             "outcome": outcome,
             "refused": refused,
+            "suggestion": suggestion,
             "unheld": unheld,
             "facets": facets,
             "active_filters": active_filters(request.GET, arguments["filters"]),
@@ -245,6 +248,7 @@ def search_api(request: HttpRequest) -> JsonResponse:
     arguments["group"] = False
     try:
         outcome = search_paragraphs(**arguments)
+        suggestion = did_you_mean(arguments["q"], filters=arguments["filters"]) if arguments["q"] and not outcome.total else None
     except QueryError as error:
         return JsonResponse({"error": "bad_query", "detail": str(error), "query": arguments["q"]}, status=400, json_dumps_params={"ensure_ascii": False})
     except SearchUnavailable:
@@ -255,6 +259,7 @@ def search_api(request: HttpRequest) -> JsonResponse:
         {
             "query": outcome.query.text,
             "count": outcome.total,
+            "did_you_mean": None if suggestion is None else {"query": suggestion.query, "count": suggestion.total},
             "page": outcome.page,
             "per_page": outcome.per_page,
             "num_pages": outcome.num_pages,

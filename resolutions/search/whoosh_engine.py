@@ -47,6 +47,7 @@ from .engine import (
 )
 from .matching import Path, close_texts, forget_segments, leaf_texts, query_docs
 from .query import ParsedQuery
+from .suggest import within_one_edit
 
 SORT_FIELDS = ("adopted", "position", "resolution_id")
 FILTER_FIELDS = ("session_number", "symbol")
@@ -113,6 +114,20 @@ class WhooshEngine:
 
     def close(self) -> None:
         self.backend.close_searcher()
+
+    def words_near(self, word: str) -> list[str]:
+        """The indexed words (of the text field) one edit from `word` that start with its letter (did-you-mean).
+
+        A walk over the term dictionary's words with that first letter, in Whoosh's public API: a few thousand
+        words at archive scale, each compared by length first.
+        """
+        reader = self.backend.searcher().reader()
+        near = set()
+        for term in reader.expand_prefix("text", word[:1]):
+            term = term.decode("utf-8") if isinstance(term, bytes) else term
+            if within_one_edit(word, term):
+                near.add(term)
+        return sorted(near)
 
     # --- Writing (the caller holds the single-writer lock: resolutions.search.indexing) --------------------
 
