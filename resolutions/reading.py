@@ -299,6 +299,43 @@ def _in_instrument_en(resolution, eid: str, label: str, cited: str) -> str:
     return f"{label} of the {word.group(1) if word else 'text'} annexed to {cited}"
 
 
+def search_place(paragraph, language: str) -> tuple[str, str]:
+    """(label, address) of a search result: a paragraph of an instrument the table knows is named with it
+    (《世界人权宣言》第十九条, "Universal Declaration of Human Rights, article 19") and, where it is the article
+    itself (its first paragraph, printed without a number), leads to the article's permanent link (…/art_19);
+    any other paragraph as the reading page names it, at its own link."""
+    label, url = paragraph_label(paragraph, language), paragraph.get_absolute_url()
+    instrument, _ = instrument_of(paragraph.resolution, paragraph.eid)
+    if instrument is None:
+        return label, url
+    steps = _steps(paragraph.eid)
+    division = paragraph.division
+    para = steps.get("para", "1")
+    whole_article = "art" in steps and not paragraph.number and para.isdigit() and int(para) <= 1 and not {"intro", "subpara", "point"} & steps.keys()
+    if whole_article and division is not None and division.kind == DivisionKind.ARTICLE:
+        division.resolution = paragraph.resolution  # no query for its address
+        url = division.get_absolute_url()
+    if language == "zh":
+        return f"《{instrument.title_zh}》{label}", url
+    return f"{instrument.title_en}, {label}", url
+
+
+def instrument_short_title(instrument, language: str) -> str:
+    """Its title, or where the title is long the table's first shorter name: Convention against Torture, 禁止酷刑公约."""
+    title, names, limit = (instrument.title_zh, instrument.names_zh, 15) if language == "zh" else (instrument.title_en, instrument.names_en, 40)
+    if len(title) > limit:
+        return next((name for name in names if len(name) < len(title)), title)
+    return title
+
+
+def instrument_facet_label(key: str) -> str:
+    """An instrument as the search facet names it, in both languages: 《禁止酷刑公约》 Convention against Torture."""
+    instrument = instruments().get(key)
+    if instrument is None:
+        return key
+    return f"《{instrument_short_title(instrument, 'zh')}》 {instrument_short_title(instrument, 'en')}"
+
+
 def paragraph_label(paragraph, language: str) -> str:
     """How a paragraph is named in its own language; the page, the search results and the API say the same."""
     return paragraph_label_zh(paragraph) if language == "zh" else paragraph_label_en(paragraph)

@@ -78,6 +78,8 @@ WHOOSH_FIELDS = {
     # Positions kept: a hyphenated word (capacity-building) is a phrase of stems, checked by Whoosh.
     "english_text": lambda field: TEXT(analyzer=StemmingAnalyzer(), stored=False, phrase=True),
     "keyword": _keyword,
+    # Several values in one column, joined by "," (haystack's list form); the engine splits them when reading.
+    "keywords": lambda field: ColumnField(columns.VarBytesColumn(), stored=field.stored, numeric=False),
     "integer": lambda field: ColumnField(columns.NumericColumn("i", default=0), stored=field.stored, numeric=True),
 }
 

@@ -18,9 +18,11 @@ if TYPE_CHECKING:
 
 ENGINES = ("whoosh", "opensearch")
 SORTS = ("relevance", "date", "document")
-FACETS = ("body", "language", "kind", "verb", "change", "versions", "year", "session")
+FACETS = ("body", "language", "kind", "verb", "change", "versions", "instrument", "year", "session")
 # The facets a filter selects values of (OR within one), and the range filters that select a year or session.
-VALUE_FACETS = ("body", "language", "kind", "verb", "change", "versions")
+VALUE_FACETS = ("body", "language", "kind", "verb", "change", "versions", "instrument")
+# Facets of which one paragraph may hold several values (it cites two instruments): counted once under each.
+MULTI_VALUE_FACETS = ("instrument",)
 RANGE_FACETS = {"year": ("year", "year_from", "year_to"), "session": ("session_number", "session_from", "session_to")}
 
 
@@ -62,6 +64,7 @@ class Filters:
     verb: tuple[str, ...] = ()  # openers (resolutions.openers): 决定, 请 ... / decides, calls upon ... / other
     change: tuple[str, ...] = ()  # in its series: "new" (no match in the previous member: new this year), "changed", "unchanged"
     versions: tuple[str, ...] = ()  # "both": its resolution is held in Chinese and English; "one": in one language
+    instrument: tuple[str, ...] = ()  # keys of instruments.toml ("udhr", "cat"): cited by the paragraph, or its own
     session_from: int | None = None  # on the integer session_number field
     session_to: int | None = None
     year_from: int | None = None  # on the integer year field
@@ -154,7 +157,7 @@ class SearchEngine(Protocol):
     def clear(self) -> None: ...
 
     def indexed_state(self) -> dict[int, tuple]: ...  # paragraph_id -> (resolution_id, kind, position, verb,
-    #                                                     symbol, text_hash), for check and repair
+    #                                                     symbol, text_hash, instruments joined by ","), for check and repair
 
     def rebuild(self, paragraphs: Iterable[Paragraph]) -> int: ...  # build beside, then swap (no empty window)
 

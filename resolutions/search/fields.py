@@ -18,3 +18,9 @@ class KeywordField(fields.CharField):
     """One untokenised value, filterable and countable as a facet (body, kind, verb …)."""
 
     field_type = "keyword"
+
+
+class KeywordsField(fields.MultiValueField):
+    """Several untokenised values, each filterable and counted as a facet (instrument: the ones a paragraph cites)."""
+
+    field_type = "keywords"

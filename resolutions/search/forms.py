@@ -10,11 +10,12 @@ import unicodedata
 from django import forms
 
 from ..models import Body, Language, ParagraphChange, ParagraphKind
+from ..parsing.article_citations import instruments
 from .engine import Filters
 from .query import clean_query
 
 SORTS = [("relevance", "相关度 relevance"), ("date", "日期 date"), ("document", "决议顺序 document")]
-MULTI_VALUED = ("body", "language", "kind", "verb", "change", "versions")
+MULTI_VALUED = ("body", "language", "kind", "verb", "change", "versions", "instrument")
 MAX_VALUES = 20  # values of one facet in one search: more is not a researcher's selection
 MAX_VERB_LENGTH = 40
 # The languages a hit's aligned paragraph can be shown in (`beside`) or a query crossed to (`show_in`): those
@@ -36,7 +37,7 @@ class SearchForm(forms.Form):
     beside = forms.ChoiceField(required=False, choices=[(code, code) for code in ALIGNED_LANGUAGES])
     show_in = forms.ChoiceField(required=False, choices=[(code, code) for code in ALIGNED_LANGUAGES])
 
-    CHOICES = {"body": Body.values, "language": Language.values, "kind": ParagraphKind.values, "change": [c for c in ParagraphChange.values if c], "versions": ["both", "one"]}
+    CHOICES = {"body": Body.values, "language": Language.values, "kind": ParagraphKind.values, "change": [c for c in ParagraphChange.values if c], "versions": ["both", "one"], "instrument": list(instruments())}
 
     def values(self) -> dict:
         """Cleaned values; a field that did not validate is dropped (a bad page number is page 1)."""

@@ -31,7 +31,7 @@ from django.db import DEFAULT_DB_ALIAS, connections as databases, transaction
 from haystack import connections
 
 from ..models import IndexTask, Paragraph
-from ..search_indexes import ParagraphIndex, text_hash
+from ..search_indexes import ParagraphIndex, indexed_paragraphs
 from .engine import get_engine, replace_resolutions
 
 log = logging.getLogger(__name__)
@@ -157,7 +157,7 @@ def drain_index_tasks(*, block: bool = False) -> int:
 
 def reindex_resolutions(resolution_ids: set[int]) -> None:
     """Replace the index documents of these resolutions by their current paragraphs. Caller holds the lock."""
-    paragraphs = Paragraph.objects.filter(resolution_id__in=resolution_ids).select_related("resolution__work", "lineage").order_by("pk")
+    paragraphs = indexed_paragraphs(Paragraph.objects.filter(resolution_id__in=resolution_ids)).order_by("pk")
     replace_resolutions(get_engine(), sorted(resolution_ids), paragraphs.iterator(chunk_size=2000))
 
 
@@ -200,8 +200,11 @@ def compare_index() -> tuple[IndexDifference, set[int]]:
     index = ParagraphIndex()
     indexed = get_engine().indexed_state()
     in_db: dict[int, tuple] = {}
-    for paragraph in Paragraph.objects.select_related("resolution__work", "lineage").iterator(chunk_size=5000):
-        in_db[paragraph.pk] = (paragraph.resolution_id, paragraph.kind, paragraph.position, index.prepare_verb(paragraph), paragraph.resolution.symbol, text_hash(paragraph.text))
+    for paragraph in indexed_paragraphs(Paragraph.objects.all()).iterator(chunk_size=5000):
+        in_db[paragraph.pk] = (
+            paragraph.resolution_id, paragraph.kind, paragraph.position, index.prepare_verb(paragraph), paragraph.resolution.symbol,
+            index.prepare_text_hash(paragraph), ",".join(index.prepare_instrument(paragraph)),
+        )
     missing = frozenset(in_db.keys() - indexed.keys())
     stale = frozenset(indexed.keys() - in_db.keys())
     changed = frozenset(pk for pk in in_db.keys() & indexed.keys() if in_db[pk] != indexed[pk])

@@ -62,6 +62,7 @@ FIELD_MAPPINGS = {
     # Stems computed by the archive (see the module docstring), one token each, positions kept for phrases.
     "english_text": {"type": "text", "analyzer": "whitespace", "similarity": "archive_frequency"},
     "keyword": {"type": "keyword"},
+    "keywords": {"type": "keyword"},  # a list of values: a terms filter matches any, a terms aggregation counts each
     "integer": {"type": "integer"},
 }
 # Other haystack field types (a later addition to search_indexes.py); text becomes a keyword.
@@ -78,7 +79,9 @@ FIELD_OVERRIDES = {
     "text_hash": {"type": "keyword", "index": False},
 }
 # Facet keywords whose global ordinals are built at refresh, not by the first search after it.
-EAGER_FIELDS = ("body", "language", "kind", "verb", "change", "versions", "session", "symbol", "resolution_key")
+EAGER_FIELDS = ("body", "language", "kind", "verb", "change", "versions", "instrument", "session", "symbol", "resolution_key")
+# Fields of several values: scan_documents gives them as lists.
+LIST_FIELDS = frozenset({"instrument"})
 # A term's score is its number of occurrences in the paragraph: opensearch_engine.CLAUSE_SCORE turns a clause's
 # frequency into engine.py's relevance rule (the same on Whoosh), with the length below.
 SIMILARITY = {"archive_frequency": {"type": "scripted", "script": {"source": "return query.boost * doc.freq;"}}}
@@ -198,8 +201,23 @@ class ArchiveOpenSearchBackend(Elasticsearch7SearchBackend):
             from haystack import connections
 
             unified_index = connections[self.connection_alias].get_unified_index()
-            self.content_field_name, _ = self.build_schema(unified_index.all_searchfields())
+            self.content_field_name, properties = self.build_schema(unified_index.all_searchfields())
+            self.add_missing_fields(properties)
         self.setup_complete = True
+
+    def add_missing_fields(self, properties: dict) -> list[str]:
+        """Add to the live index the fields of `properties` its mapping lacks (an index built before a field was
+        added, as `instrument` was); returns their names. The mapping is strict: without this, every reindexed
+        document would be refused until a rebuild. The documents already there get the field when reindexed
+        (check_search_index --repair sees them differ)."""
+        mappings = self.conn.indices.get_mapping(index=self.index_name)
+        missing: set[str] = set()
+        for index_mapping in mappings.values():
+            held = index_mapping.get("mappings", {}).get("properties", {})
+            missing |= {name for name in properties if name not in held}
+        if missing:
+            self.conn.indices.put_mapping(index=self.index_name, body={"properties": {name: properties[name] for name in sorted(missing)}})
+        return sorted(missing)
 
     def new_index_name(self) -> str:
         stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%d%H%M%S%f")
@@ -275,7 +293,9 @@ class ArchiveOpenSearchBackend(Elasticsearch7SearchBackend):
         """Every document's `fields` (from doc values), in index order."""
         body = {"query": {"match_all": {}}, "_source": False, "docvalue_fields": fields, "sort": ["_doc"]}
         for hit in scan(self.conn, query=body, index=self.index_name, size=5000, preserve_order=True, request_timeout=120):
-            yield {name: values[0] for name, values in hit.get("fields", {}).items()} | {"_id": hit["_id"], "_routing": hit.get("_routing")}
+            # One value a field, but a list for a field of several (instrument), in doc-value order (sorted).
+            values = {name: values[0] if len(values) == 1 and name not in LIST_FIELDS else values for name, values in hit.get("fields", {}).items()}
+            yield values | {"_id": hit["_id"], "_routing": hit.get("_routing")}
 
 
 class ArchiveOpenSearchEngine(BaseEngine):

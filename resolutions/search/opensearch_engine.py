@@ -49,7 +49,10 @@ from .engine import (
 
 GROUP_HITS = 5
 # The facets' fields; year and session are counted on integer / keyword fields and filtered by ranges.
-FACET_FIELDS = {"body": "body", "language": "language", "kind": "kind", "verb": "verb", "change": "change", "versions": "versions", "year": "year", "session": "session"}
+FACET_FIELDS = {
+    "body": "body", "language": "language", "kind": "kind", "verb": "verb", "change": "change", "versions": "versions",
+    "instrument": "instrument", "year": "year", "session": "session",
+}
 # Ties broken as the Whoosh engine breaks them: newest, then symbol, language, position (unique in a resolution).
 SORTS = {
     "relevance": ["_score", {"adopted": "desc"}, {"symbol": "asc"}, {"language": "asc"}, {"position": "asc"}],
@@ -388,13 +391,16 @@ class OpenSearchEngine:
         return sorted({text for text in options if within_one_edit(word, text)})
 
     def indexed_state(self) -> dict[int, tuple]:
-        """paragraph_id -> (resolution_id, kind, position, verb, symbol, text_hash), from every document."""
+        """paragraph_id -> (resolution_id, kind, position, verb, symbol, text_hash, instruments), from every document."""
         self._ready()
         state: dict[int, tuple] = {}
-        fields = ["django_id", "resolution_id", "kind", "position", "verb", "symbol", "text_hash"]
+        fields = ["django_id", "resolution_id", "kind", "position", "verb", "symbol", "text_hash", "instrument"]
         try:
             for doc in self.backend.scan_documents(fields):
-                state[int(doc["django_id"])] = (int(doc["resolution_id"]), doc.get("kind", ""), int(doc.get("position", 0)), doc.get("verb", ""), doc.get("symbol", ""), doc.get("text_hash", ""))
+                state[int(doc["django_id"])] = (
+                    int(doc["resolution_id"]), doc.get("kind", ""), int(doc.get("position", 0)), doc.get("verb", ""), doc.get("symbol", ""),
+                    doc.get("text_hash", ""), ",".join(sorted(doc.get("instrument", []))),
+                )
         except elasticsearch.ElasticsearchException as error:
             raise SearchUnavailable(f"OpenSearch: {error}") from error
         return state

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 
 from .. import openers
 from ..models import BODY_NAMES_ZH, PARAGRAPH_KIND_NAMES_ZH, Body, Language, Paragraph, ParagraphKind, Resolution, official_document_url
-from ..reading import paragraph_label, siblings_of
+from ..reading import instrument_facet_label, paragraph_label, search_place, siblings_of
 from .forms import MULTI_VALUED
 from .service import QueryError, SearchUnavailable, did_you_mean, search_arguments, search_paragraphs, symbol_in
 
@@ -17,6 +17,7 @@ FACET_TITLES = {
     "verb": "开头用语 Opener",
     "change": "系列中 In its series",
     "versions": "语言版本 Versions",
+    "instrument": "文书 Instrument",
     "year": "年份 Year",
     "session": "届会 Session",
 }
@@ -42,6 +43,8 @@ def facet_label(name: str, value: str) -> str:
         return VERSIONS_LABELS[value]
     if name == "verb":
         return openers.label(value)  # 敦促 urges: readable in the other language too
+    if name == "instrument":
+        return instrument_facet_label(value)  # 《禁止酷刑公约》 Convention against Torture
     return value
 
 
@@ -126,7 +129,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
         hits = outcome.hits + [h for g in outcome.groups for h in g.hits]
         siblings = siblings_of([hit.paragraph for hit in hits])
         for hit in hits:
-            hit.label = paragraph_label(hit.paragraph, hit.paragraph.resolution.language)
+            # In an instrument: named with it, and the article's own link where the hit is the article itself.
+            hit.label, hit.url = search_place(hit.paragraph, hit.paragraph.resolution.language)
             # The per-hit language switch: the same paragraph in the work's other versions, as aligned.
             hit.siblings = siblings.get(hit.paragraph.pk, [])
     return render(

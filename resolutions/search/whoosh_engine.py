@@ -34,6 +34,7 @@ from . import whoosh_fast
 from .engine import (
     FACETS,
     GROUP_HITS,
+    MULTI_VALUE_FACETS,
     RANGE_FACETS,
     VALUE_FACETS,
     EngineGroup,
@@ -159,6 +160,7 @@ class WhooshEngine:
         for fields in self.backend.searcher().all_stored_fields():
             state[int(fields["django_id"])] = (
                 int(fields["resolution_id"]), fields["kind"], fields["position"], fields.get("verb", ""), fields["symbol"], fields.get("text_hash", ""),
+                fields.get("instrument", "") or "",
             )
         return state
 
@@ -249,6 +251,9 @@ def _segment_matching(path: Path, leaf, segment: SegmentColumns, parsed: ParsedQ
 
 def _keep(values: dict, filters: Filters, facet: str, docs: list[int]) -> list[int]:
     """The documents of `docs` that this facet's selection lets through."""
+    if facet in MULTI_VALUE_FACETS:  # each document's values are a tuple: any of them chosen
+        column, wanted = values[facet], frozenset(getattr(filters, facet))
+        return [d for d in docs if not wanted.isdisjoint(column[d])]
     if facet in VALUE_FACETS:
         column, wanted = values[facet], frozenset(getattr(filters, facet))
         return [d for d in docs if column[d] in wanted]
@@ -278,7 +283,10 @@ def _filter_and_count(values: dict, matched: list[int], filters: Filters) -> tup
     counters = {}
     for facet, docs in counted.items():
         column = values[facet]
-        counters[facet] = Counter(operator.itemgetter(*docs)(column)) if len(docs) > 1 else Counter(column[d] for d in docs)
+        if facet in MULTI_VALUE_FACETS:
+            counters[facet] = Counter(chain.from_iterable(map(column.__getitem__, docs)))
+        else:
+            counters[facet] = Counter(operator.itemgetter(*docs)(column)) if len(docs) > 1 else Counter(column[d] for d in docs)
     return passing, counters
 
 
@@ -288,11 +296,10 @@ def _uncount(values: dict, filters: Filters, selected: list[str], gone: Iterable
         if filters.symbol and values["symbol"][doc] != filters.symbol:
             continue
         failing = [facet for facet in selected if not _keep(values, filters, facet, [doc])]
-        if not failing:
-            for facet in FACETS:
-                counters[facet][values[facet][doc]] -= 1
-        elif len(failing) == 1:
-            counters[failing[0]][values[failing[0]][doc]] -= 1
+        for facet in FACETS if not failing else failing if len(failing) == 1 else ():
+            value = values[facet][doc]
+            for one in value if facet in MULTI_VALUE_FACETS else (value,):
+                counters[facet][one] -= 1
 
 
 def _first(columns: dict, order: str, ordered: array, docs: set[int], count: int, *, subset: bool = False) -> list[int]:
@@ -506,7 +513,18 @@ def _read_segment(leaf, folded) -> SegmentColumns:
 
 
 def _read_column(reader, name: str, doc_count: int) -> list:
+    multiple = name in MULTI_VALUE_FACETS
+    # A segment written before the field existed has no column: no value (check_search_index --repair fills it).
     if not doc_count or not reader.has_column(name):
-        return [""] * doc_count
+        return [()] * doc_count if multiple else [""] * doc_count
     interned: dict = {}
+    if multiple:  # "cat,udhr" -> ("cat", "udhr"), one tuple per distinct value
+
+        def split(value: str) -> tuple[str, ...]:
+            found = interned.get(value)
+            if found is None:
+                found = interned[value] = tuple(v for v in value.split(",") if v)
+            return found
+
+        return [split(value) for value in reader.column_reader(name)]
     return [interned.setdefault(value, value) for value in reader.column_reader(name)]

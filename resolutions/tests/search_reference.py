@@ -11,7 +11,10 @@ exactness tests compare against the same thing:
 - `tort*`: any folded word starting with tort, in every text; `人权理*`: the folded text contains 人权理;
 - clauses AND, alternatives OR, negated clauses exclude; no positive clause: nothing;
 - filters: OR within a facet, AND across; facet counts disjunctive (each facet over the matches filtered by the
-  other facets' selections but not its own), year and session as strings, no empty value counted.
+  other facets' selections but not its own), year and session as strings, no empty value counted;
+- a paragraph's text is what the index holds of it: an article's paragraph starts with the article's number and
+  title (search_indexes.indexed_text); its instruments are those it cites (its or its footnotes' article
+  citations, a reference to the one resolution that adopted an instrument) or stands in, each counted.
 """
 from __future__ import annotations
 
@@ -21,7 +24,8 @@ from dataclasses import dataclass
 from resolutions.models import Paragraph
 from resolutions.openers import opener
 from resolutions.search.analysis import fold, runs
-from resolutions.search.engine import FACETS, VALUE_FACETS, Filters
+from resolutions.parsing.article_citations import instruments
+from resolutions.search.engine import FACETS, MULTI_VALUE_FACETS, VALUE_FACETS, Filters
 from resolutions.search.query import ParsedQuery, english_stems, is_latin, is_prefix, parse_query, quoted
 
 
@@ -37,14 +41,17 @@ class Document:
 
     @classmethod
     def of(cls, paragraph: Paragraph) -> Document:
+        from resolutions.search_indexes import indexed_text
+
         resolution = paragraph.resolution
-        folded = fold(paragraph.text)
+        text = indexed_text(paragraph)
+        folded = fold(text)
         session = resolution.session
         return cls(
             paragraph.pk,
             resolution.language,
             tuple((run.text, run.cjk) for run in runs(folded)),
-            tuple(english_stems(paragraph.text)) if resolution.language == "en" else (),
+            tuple(english_stems(text)) if resolution.language == "en" else (),
             {
                 "body": resolution.body,
                 "language": resolution.language,
@@ -56,12 +63,28 @@ class Document:
                 "session": session,
                 "session_number": int(session) if session.isdigit() else 0,
                 "symbol": resolution.symbol,
+                "instrument": instruments_of(paragraph),
             },
         )
 
 
+def instruments_of(paragraph: Paragraph) -> tuple[str, ...]:
+    table = instruments().values()
+    keys = {c.instrument for c in paragraph.article_citations.all() if c.instrument}
+    for reference in paragraph.references.all():
+        adopting = [i.key for i in table if i.symbol == reference.target_symbol]
+        if len(adopting) == 1:
+            keys.update(adopting)
+    for instrument in table:
+        if instrument.symbol == paragraph.resolution.symbol and paragraph.eid.startswith(instrument.articles_at):
+            keys.add(instrument.key)
+            break
+    return tuple(sorted(keys))
+
+
 def documents() -> list[Document]:
-    return [Document.of(p) for p in Paragraph.objects.select_related("resolution__work", "lineage").order_by("pk")]
+    paragraphs = Paragraph.objects.select_related("resolution__work", "lineage", "division").prefetch_related("article_citations", "references")
+    return [Document.of(p) for p in paragraphs.order_by("pk")]
 
 
 def _runs_follow(text_runs: tuple[tuple[str, bool], ...], query_runs: list[tuple[str, bool]], prefix: bool) -> bool:
@@ -127,7 +150,7 @@ def passes(document: Document, filters: Filters) -> bool:
         return False
     for name in VALUE_FACETS:
         chosen = getattr(filters, name)
-        if chosen and values[name] not in chosen:
+        if chosen and (not set(chosen) & set(values[name]) if name in MULTI_VALUE_FACETS else values[name] not in chosen):
             return False
     for facet, column in (("year", "year"), ("session", "session_number")):
         bounds = filters.range(facet)
@@ -151,6 +174,10 @@ def facet_counts(query: str | ParsedQuery, filters: Filters = Filters(), *, scan
     counts = {}
     for facet in FACETS:
         others = filters.without(facet)
-        tally = Counter(str(d.values[facet]) for d in matching if passes(d, others))
+        passing = [d for d in matching if passes(d, others)]
+        if facet in MULTI_VALUE_FACETS:
+            tally = Counter(value for d in passing for value in d.values[facet])
+        else:
+            tally = Counter(str(d.values[facet]) for d in passing)
         counts[facet] = {value: count for value, count in tally.items() if value not in ("", "0")}
     return counts

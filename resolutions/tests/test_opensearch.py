@@ -206,11 +206,13 @@ def test_a_phrase_of_runs_asks_for_the_end_of_each_chinese_run_but_the_last():
 
 def test_indexed_state_lists_every_paragraph_with_what_check_search_index_compares(os_engine, archive_texts):
     from resolutions.openers import opener
-    from resolutions.search_indexes import text_hash
+    from resolutions.search_indexes import indexed_text, paragraph_instruments, text_hash
 
     state = os_engine.indexed_state()
     expected = {
-        p.pk: (p.resolution_id, p.kind, p.position, opener(p.text, p.resolution.language), p.resolution.symbol, text_hash(p.text))
-        for p in Paragraph.objects.select_related("resolution")
+        p.pk: (p.resolution_id, p.kind, p.position, opener(p.text, p.resolution.language), p.resolution.symbol, text_hash(indexed_text(p)),
+               ",".join(paragraph_instruments(p)))
+        for p in Paragraph.objects.select_related("resolution", "division")
     }
     assert state == expected
+    assert state[Paragraph.objects.get(resolution__symbol="A/RES/67/161", eid="pp4").pk][6] == "cat"

@@ -178,3 +178,25 @@ def test_characters_the_tokenizer_does_not_know_are_still_found_as_substrings(en
     assert ids_of(engine, "了䶶字") == {paragraph.pk}
     assert ids_of(engine, "马丁路德") == set()  # not a substring of the text
     assert ids_of(engine, "马丁・路德*") == {paragraph.pk}
+
+
+def test_an_index_created_before_the_instrument_field_gets_the_field_when_opened(opensearch_url, archive_texts):
+    """A live index whose strict mapping lacks a field added since (instrument, issue 13) takes the field when the
+    archive opens it, so reindexed documents are accepted and check_search_index --repair can fill it in."""
+    engine = engine_for(opensearch_url, f"archive-old-{uuid.uuid4().hex[:10]}", alias="opensearch_old")
+    backend = engine.backend
+    body = backend.index_body()
+    del body["mappings"]["properties"]["instrument"]
+    old = backend.new_index_name()
+    engine.conn.indices.create(index=old, body=body)
+    engine.conn.indices.put_alias(index=old, name=engine.index_name)
+    try:
+        opened = engine_for(opensearch_url, engine.index_name, alias="opensearch_old")
+        citing = list(paragraphs().filter(resolution__symbol="A/RES/67/161", eid__in=("pp4", "pp7", "op20")))
+        opened.update(citing)
+        mapping = engine.conn.indices.get_mapping(index=engine.index_name)[old]["mappings"]["properties"]
+        assert mapping["instrument"] == {"type": "keyword", "eager_global_ordinals": True}
+        assert ids_of(opened, "酷刑", filters=Filters(instrument=("cat",))) == {p.pk for p in citing}
+        assert {row[6] for row in opened.indexed_state().values()} == {"cat"}
+    finally:
+        drop_engine(engine, alias="opensearch_old")
