@@ -63,8 +63,13 @@ def hits_of(page: str) -> list[str]:
 
 
 def the_hit(page: str, path: str) -> str:
-    [hit] = [hit for hit in hits_of(page) if f'href="{path}"' in hit]
+    [hit] = [hit for hit in hits_of(page) if f'class="permalink" href="{path}"' in hit]
     return hit
+
+
+def article_link(article: Paragraph) -> str:
+    """Where a hit that is a whole article of the Declaration leads: the article's own permanent link (issue 13)."""
+    return article.division.get_absolute_url()
 
 
 def text_of(fragment: str) -> str:
@@ -87,7 +92,7 @@ def test_beside_en_shows_the_english_article_under_its_chinese_hit(declaration, 
     zh = paragraph("zh", ARTICLE_5_ZH)
     en = paragraph("en", ARTICLE_5_EN)
     page = client.get("/search/", {"q": "酷刑", "beside": "en", "per_page": 100}).content.decode()
-    hit = the_hit(page, zh.get_absolute_url())
+    hit = the_hit(page, article_link(zh))
     assert aligned_text(hit) == ARTICLE_5_EN
     assert re.search(r'<p class="aligned-where"><a href="([^"]+)" hreflang="en">', hit).group(1) == en.get_absolute_url()
     assert "English · " in text_of(re.search(r'<p class="aligned-where">(.*?)</p>', hit, re.S).group(1))
@@ -96,7 +101,7 @@ def test_beside_en_shows_the_english_article_under_its_chinese_hit(declaration, 
     assert len(others) == len(brute_force("酷刑", Filters(symbol="A/RES/67/161")))
     assert all("no English version held" in h and "aligned-text" not in h for h in others)
     # Without the option, nothing is shown beside the hit.
-    plain = the_hit(client.get("/search/", {"q": "酷刑"}).content.decode(), zh.get_absolute_url())
+    plain = the_hit(client.get("/search/", {"q": "酷刑", "per_page": 100}).content.decode(), article_link(zh))
     assert "hit-aligned" not in plain
 
 
@@ -106,7 +111,7 @@ def test_beside_zh_shows_the_chinese_article_under_its_english_hit_and_stays_in_
     matches = brute_force("freedom", Filters(language=("en",)))
     assert len(matches) > 5  # more than one page
     found = client.get("/search/", {"q": "freedom", "beside": "zh", "per_page": 100, "language": "en"}).content.decode()
-    assert aligned_text(the_hit(found, en.get_absolute_url())) == ARTICLE_19_ZH
+    assert aligned_text(the_hit(found, article_link(en))) == ARTICLE_19_ZH
     # The option is kept by the next page, the facet links, the form and the CSV link; the toggle turns it off.
     next_page = unescape(re.search(r'<a rel="next" href="([^"]+)"', page).group(1))
     assert "beside=zh" in next_page and "page=2" in next_page
@@ -121,12 +126,12 @@ def test_beside_zh_shows_the_chinese_article_under_its_english_hit_and_stays_in_
 def test_a_misnumbered_version_gives_no_aligned_paragraph_beside_the_shifted_articles(misnumbered, client):
     article_5 = paragraph("zh", ARTICLE_5_ZH)
     article_19 = paragraph("zh", ARTICLE_19_ZH)
-    page = client.get("/search/", {"q": "酷刑", "beside": "en"}).content.decode()
-    hit = the_hit(page, article_5.get_absolute_url())
+    page = client.get("/search/", {"q": "酷刑", "beside": "en", "per_page": 100}).content.decode()
+    hit = the_hit(page, article_link(article_5))
     assert "aligned-text" not in hit
     assert "no aligned paragraph in the English text" in text_of(hit)
-    page = client.get("/search/", {"q": "发表意见", "beside": "en"}).content.decode()
-    assert "no aligned paragraph in the English text" in text_of(the_hit(page, article_19.get_absolute_url()))
+    page = client.get("/search/", {"q": "发表意见", "beside": "en", "per_page": 100}).content.decode()
+    assert "no aligned paragraph in the English text" in text_of(the_hit(page, article_link(article_19)))
     # The preamble, numbered alike, stays paired: its English text is shown.
     preamble = Paragraph.objects.filter(resolution__symbol=SYMBOL, resolution__language="zh", kind="preambular").first()
     english = preamble.siblings.get()
@@ -138,7 +143,7 @@ def test_a_misnumbered_version_gives_no_aligned_paragraph_beside_the_shifted_art
 def test_the_api_and_the_csv_carry_the_aligned_paragraph(declaration, client):
     zh = paragraph("zh", ARTICLE_5_ZH)
     en = paragraph("en", ARTICLE_5_EN)
-    found = client.get("/api/search", {"q": "酷刑", "beside": "en"}).json()
+    found = client.get("/api/search", {"q": "酷刑", "beside": "en", "per_page": 100}).json()
     assert found["beside"] == "en"
     by_path = {result["path"]: result for result in found["results"]}
     assert by_path[zh.get_absolute_url()]["aligned"] == {
@@ -207,7 +212,8 @@ def test_a_misnumbered_version_is_counted_and_said_not_paired(misnumbered, clien
     assert {h.paragraph.pk for h in every.hits if h.aligned_state == "unaligned"} == matches - paired
     page = client.get("/search/", {"q": "torture", "show_in": "zh"}).content.decode()
     article_5 = english.paragraphs.get(text=ARTICLE_5_EN)
-    hit = the_hit(page, article_5.get_absolute_url())
+    # No Chinese paragraph to lead to: the hit links the English paragraph it matched in.
+    [hit] = [hit for hit in hits_of(page) if f'href="{article_5.get_absolute_url()}"' in hit]
     assert "no aligned paragraph in the Chinese text" in text_of(hit) and "aligned-text" not in hit
     assert "1 English paragraph matches" in page and "0 of them have an aligned Chinese paragraph" in page
 
