@@ -19,7 +19,7 @@ import heapq
 import operator
 import threading
 from array import array
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter, OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -53,6 +53,7 @@ from .suggest import within_one_edit
 SORT_FIELDS = ("adopted", "position", "resolution_id")
 FILTER_FIELDS = ("session_number", "symbol")
 CACHED_SEARCHES = 32  # (generation, query, filters) -> matching documents and facets
+CACHED_RANKED_DOCUMENTS = 1_000_000  # scored frequent matches kept across searches (~12 MB)
 CACHED_SEGMENT_MATCHES = 128  # per segment: query (and query with filters) -> its documents in that segment
 ORDERS = {"date": "by_date", "document": "by_document"}  # relevance: engine.py's rule (_most_relevant)
 
@@ -82,7 +83,8 @@ class WhooshEngine:
     def _search(self, path: Path, request: SearchRequest) -> EngineResult:
         searcher = self.backend.searcher()
         columns = _columns(path, searcher)
-        found = _matching(path, columns, request.query, request.filters)
+        key = (path.name, columns["generation"], request.query, request.filters)
+        found = _matching(key, path, columns, request.query, request.filters)
         if found is None:
             return EngineResult(0, (), {})
         ordered, facet_counts, frequencies = found
@@ -98,7 +100,7 @@ class WhooshEngine:
             chosen = _first(columns, ORDERS[request.sort], ordered, docs, end)[request.offset : end]
             hits = tuple(_hit(searcher, columns, d, None) for d in chosen)
         else:
-            ranked = _most_relevant(columns, ordered, docs, frequencies, end)[request.offset : end]
+            ranked = _most_relevant(key, columns, ordered, docs, frequencies, end)[request.offset : end]
             hits = tuple(_hit(searcher, columns, d, round(score, 4)) for score, d in ranked)
         return EngineResult(len(ordered), hits, facets)
 
@@ -173,13 +175,17 @@ def _hit(searcher: Searcher, columns: dict, docnum: int, score: float | None) ->
 
 
 _SEARCHES: OrderedDict = OrderedDict()
-_RANKED: dict[int, tuple] = {}  # id of a cached search's frequencies -> (them, frequent documents, their scores sorted)
+# Search key -> the documents holding a clause more than once, best first, and their scores negated (ascending).
+# Bounded by documents rather than searches: a repeated query whose search left _SEARCHES is not re-scored, and a
+# few huge queries cannot take the worker's memory (12 bytes a document).
+_RANKED: OrderedDict = OrderedDict()
+_RANKED_SIZE = [0]
 _SEARCHES_LOCK = threading.Lock()
 
 
-def _matching(path: Path, columns: dict, parsed: ParsedQuery, filters: Filters):
-    """(matching documents in a sorted array, facet counts), or None when the query has nothing to look for; cached."""
-    key = (path.name, columns["generation"], parsed, filters)
+def _matching(key: tuple, path: Path, columns: dict, parsed: ParsedQuery, filters: Filters):
+    """(matching documents in a sorted array, facet counts), or None when the query has nothing to look for; cached
+    under `key` (index, generation, query, filters)."""
     with _SEARCHES_LOCK:
         if key in _SEARCHES:
             _SEARCHES.move_to_end(key)
@@ -230,19 +236,20 @@ def _segment_matching(path: Path, leaf, segment: SegmentColumns, parsed: ParsedQ
         if found is not None:
             segment.matches.move_to_end(key)
             return found
-        docs = segment.matches.get(parsed)
-        frequencies = segment.matches.get(("frequencies", parsed))
-    if docs is None or frequencies is None:
+        bare = segment.matches.get(parsed)
+    if bare is None:
         frequencies = []
         matched = sorted(query_docs(path, leaf, parsed, chinese=lambda: segment.chinese, frequencies=frequencies))
         docs = array("I", matched)
     else:
+        docs, frequencies = bare
         matched = docs.tolist()  # numbers as objects once, not again by every lookup below
     passing, counters = _filter_and_count(segment.values, matched, filters)
     found = (array("I", passing), counters, docs, frequencies)
     with _SEARCHES_LOCK:
-        segment.matches[parsed] = docs
-        segment.matches[("frequencies", parsed)] = frequencies
+        # The bare query's matches and frequencies as one entry: two entries a query, as many queries kept as
+        # before ranking needed the frequencies (a third entry had pushed a repeated 50-query mix out).
+        segment.matches[parsed] = (docs, frequencies)
         segment.matches[key] = found
         while len(segment.matches) > CACHED_SEGMENT_MATCHES:
             segment.matches.popitem(last=False)
@@ -326,7 +333,7 @@ def _first(columns: dict, order: str, ordered: array, docs: set[int], count: int
     return list(islice(heapq.merge(*firsts, key=key), count))
 
 
-def _most_relevant(columns: dict, ordered: array, docs: set[int], frequencies: list[dict[int, int]], count: int) -> list[tuple[float, int]]:
+def _most_relevant(key: tuple, columns: dict, ordered: array, docs: set[int], frequencies: list[dict[int, int]], count: int) -> list[tuple[float, int]]:
     """The first `count` of `docs` by engine.py's relevance rule, (score, document), ties newest first.
 
     Most matches hold each clause once and are no longer than the reference: they all score exactly the number of
@@ -343,10 +350,13 @@ def _most_relevant(columns: dict, ordered: array, docs: set[int], frequencies: l
         factor = factors[d]
         return sum(clause_score(tf.get(d, 1), factor) for tf in frequencies)
 
-    # The documents holding a clause more than once, scored and sorted once per search (the next page reuses them).
+    # The documents holding a clause more than once, scored and sorted once per search (a next page, or the same
+    # search again, reuses them).
     with _SEARCHES_LOCK:
-        kept = _RANKED.get(id(frequencies))
-    if kept is None or kept[0] is not frequencies:
+        kept = _RANKED.get(key)
+        if kept is not None:
+            _RANKED.move_to_end(key)
+    if kept is None:
         frequent = docs.intersection(*frequencies) if clauses == 1 else docs.intersection(set().union(*frequencies))
         if clauses == 1:
             tf, k1 = frequencies[0], RANK_K1
@@ -354,23 +364,28 @@ def _most_relevant(columns: dict, ordered: array, docs: set[int], frequencies: l
         else:
             scored = [(score(d), d) for d in frequent]
         scored.sort(key=lambda item: (-item[0], *date_key(item[1])))
-        kept = (frequencies, frequent, scored)
+        kept = (array("I", [d for _, d in scored]), array("d", [-s for s, _ in scored]))
         with _SEARCHES_LOCK:
-            _RANKED[id(frequencies)] = kept
-            while len(_RANKED) > CACHED_SEARCHES:
-                _RANKED.pop(next(iter(_RANKED)))
-    _, frequent, scored = kept
+            if key not in _RANKED:
+                _RANKED[key] = kept
+                _RANKED_SIZE[0] += len(kept[0])
+            while _RANKED_SIZE[0] > CACHED_RANKED_DOCUMENTS and len(_RANKED) > 1:
+                _RANKED_SIZE[0] -= len(_RANKED.popitem(last=False)[1][0])
+    ranked, negated = kept
     base = float(clauses)
-    above = list(islice(takewhile(lambda item: item[0] > base, scored), count))
-    if len(above) >= count:
-        return above
+    # Best first: the documents scoring above the base, at it and below it are three runs.
+    above_end, tied_end = bisect_left(negated, -base), bisect_right(negated, -base)
+    if above_end >= count:
+        return [(-negated[i], ranked[i]) for i in range(count)]
+    above = [(-negated[i], ranked[i]) for i in range(above_end)]
+    frequent = set(ranked)
     plain = docs - frequent - columns["long"]
-    tied = [d for s, d in scored if s == base]
+    tied = ranked[above_end:tied_end].tolist()
     middle = sorted(tied + _first(columns, "by_date", ordered, plain, count, subset=True), key=date_key)[: count - len(above)]
     result = above + [(base, d) for d in middle]
     if len(result) >= count:
         return result
-    below = [item for item in scored if item[0] < base] + [(score(d), d) for d in (docs - frequent) & columns["long"]]
+    below = [(-negated[i], ranked[i]) for i in range(tied_end, len(ranked))] + [(score(d), d) for d in (docs - frequent) & columns["long"]]
     return result + heapq.nsmallest(count - len(result), below, key=lambda item: (-item[0], *date_key(item[1])))
 
 
@@ -452,6 +467,7 @@ def forget_everything() -> None:
         _COLUMNS_BY_LAYOUT.clear()
         _SEARCHES.clear()
         _RANKED.clear()
+        _RANKED_SIZE[0] = 0
     close_texts()
 
 
