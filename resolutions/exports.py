@@ -27,6 +27,7 @@ from .reading import (
     versions_of,
 )
 from .search.service import MAX_PER_PAGE, QueryError, SearchUnavailable, search_arguments, search_paragraphs
+from .search.views import search_unavailable_text
 
 AKN_NS = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
 AKN_LANGUAGES = {"zh": "zho", "en": "eng", "fr": "fra", "es": "spa", "ru": "rus", "ar": "ara"}
@@ -377,12 +378,7 @@ def search_csv(request: HttpRequest) -> HttpResponse:
     except QueryError as error:
         return HttpResponse(f"{error}\n", status=400, content_type="text/plain; charset=utf-8")
     except SearchUnavailable:
-        response = HttpResponse(
-            "搜索暂时无法使用，请稍后再试。Search is briefly unavailable; please try again in a few seconds.\n",
-            status=503, content_type="text/plain; charset=utf-8",
-        )
-        response["Retry-After"] = "10"
-        return response
+        return search_unavailable_text()
     rows = (writer.writerow([spreadsheet_safe(cell) for cell in row]) for row in chain([header], found))
     # A byte-order mark so that spreadsheet programs read the Chinese as UTF-8.
     response = StreamingHttpResponse(chain(["\ufeff"], rows), content_type="text/csv; charset=utf-8")
@@ -486,12 +482,7 @@ def _citation_export(request: HttpRequest, write, content_type: str, filename: s
     except QueryError as error:
         return HttpResponse(f"{error}\n", status=400, content_type="text/plain; charset=utf-8")
     except SearchUnavailable:
-        response = HttpResponse(
-            "搜索暂时无法使用，请稍后再试。Search is briefly unavailable; please try again in a few seconds.\n",
-            status=503, content_type="text/plain; charset=utf-8",
-        )
-        response["Retry-After"] = "10"
-        return response
+        return search_unavailable_text()
 
     def records():
         for resolution in search_resolutions(arguments):

@@ -14,6 +14,7 @@ from .models import Paragraph, Resolution
 from .parsing.text import xml_safe
 from .reading import citation_en, citation_zh, paragraph_label
 from .search.service import QueryError, SearchUnavailable, search_arguments, search_paragraphs
+from .search.views import search_unavailable_text
 
 FEED_SIZE = 50
 
@@ -83,12 +84,7 @@ class SearchResultsFeed(Feed):
         except QueryError as error:
             return HttpResponseBadRequest(f"{error}\n", content_type="text/plain; charset=utf-8")
         except SearchUnavailable:
-            response = HttpResponse(
-                "搜索暂时无法使用，请稍后再试。Search is briefly unavailable; please try again in a few seconds.\n",
-                status=503, content_type="text/plain; charset=utf-8",
-            )
-            response["Retry-After"] = "10"
-            return response
+            return search_unavailable_text()
 
     def get_object(self, request: HttpRequest, *args, **kwargs) -> SearchFeedContext:
         arguments = search_arguments(request.GET)

@@ -67,6 +67,13 @@ def clean_query(raw: str) -> str:
     return " ".join(kept.split())[:MAX_QUERY_LENGTH]
 
 
+# The query language's operator words (the did-you-mean leaves them as typed).
+AND_WORDS = ("AND", "&&", "+")
+OR_WORDS = ("OR", "||", "|")
+NOT_WORDS = ("NOT", "!")
+OPERATORS = AND_WORDS + OR_WORDS + NOT_WORDS
+
+
 def parse_query(raw: str) -> ParsedQuery:
     text = clean_query(raw)
     items: list[tuple[str, bool]] = []  # (text, negated), "OR" kept as a marker
@@ -74,12 +81,12 @@ def parse_query(raw: str) -> ParsedQuery:
     for match in TOKEN_RE.finditer(text):
         phrase, word = match.group("phrase"), match.group("word")
         if word is not None:
-            if word in ("AND", "&&", "+"):
+            if word in AND_WORDS:
                 continue
-            if word in ("NOT", "!"):
+            if word in NOT_WORDS:
                 negate_next = True
                 continue
-            if word in ("OR", "||", "|"):
+            if word in OR_WORDS:
                 items.append(("OR", False))
                 continue
             negated = negate_next or (word.startswith("-") and len(word) > 1)

@@ -14,10 +14,9 @@ import re
 from dataclasses import dataclass
 
 from .analysis import _CJK, RUN_RE, fold
-from .query import TOKEN_RE
+from .query import NOT_WORDS, OPERATORS, TOKEN_RE
 
 MIN_CORRECTED_LENGTH = 4  # shorter words have too many neighbours one edit away (and Lucene's default is 4)
-OPERATORS = ("AND", "&&", "+", "OR", "||", "|", "NOT", "!")
 GAP_BETWEEN_CHINESE_RE = re.compile(f"(?<=[{_CJK}])[\\W_]+(?=[{_CJK}])")
 
 
@@ -52,7 +51,7 @@ def _positive_segments(text: str) -> list[tuple[int, str]]:
         word, phrase = match.group("word"), match.group("phrase")
         if word is not None:
             if word in OPERATORS:
-                negate_next = word in ("NOT", "!")
+                negate_next = word in NOT_WORDS
                 continue
             negated = negate_next or (word.startswith("-") and len(word) > 1)
             negate_next = False

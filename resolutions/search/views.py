@@ -103,6 +103,16 @@ def search_unavailable(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def search_unavailable_text() -> HttpResponse:
+    """The same 503 for a file (CSV, RIS, BibTeX, a feed): plain text that a download or a feed reader shows."""
+    response = HttpResponse(
+        "搜索暂时无法使用，请稍后再试。Search is briefly unavailable; please try again in a few seconds.\n",
+        status=503, content_type="text/plain; charset=utf-8",
+    )
+    response["Retry-After"] = str(SEARCH_RETRY_AFTER_SECONDS)
+    return response
+
+
 def search_page(request: HttpRequest) -> HttpResponse:
     arguments = search_arguments(request.GET)
     resolution = resolution_named_by(arguments["q"])

@@ -531,8 +531,11 @@ def test_an_engine_that_cannot_answer_is_a_503_with_retry_after_never_an_empty_r
     assert "搜索暂时无法使用" in page.content.decode() and "共 <strong>" not in page.content.decode()
     api = client.get("/api/search", {"q": "人权"})
     assert (api.status_code, api.json()["error"], api["Retry-After"]) == (503, "search_unavailable", "10")
-    csv = client.get("/search.csv", {"q": "人权"})
-    assert csv.status_code == 503 and csv["Retry-After"] == "10"
+    # The files (CSV, RIS, BibTeX, the Atom feed) say it in plain text, never as an empty file.
+    for path in ("/search.csv", "/search.ris", "/search.bib", "/search/feed/"):
+        response = client.get(path, {"q": "人权"})
+        assert (response.status_code, response["Retry-After"], response["Content-Type"]) == (503, "10", "text/plain; charset=utf-8"), path
+        assert response.content.decode().startswith("搜索暂时无法使用"), path
     # Pages that do not search are unaffected.
     assert client.get(seeded[0].get_absolute_url()).status_code == 200
 
