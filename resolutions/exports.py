@@ -26,8 +26,7 @@ from .reading import (
     siblings_of,
     versions_of,
 )
-from .search.service import MAX_PER_PAGE, QueryError, SearchUnavailable, search_arguments, search_paragraphs
-from .search.views import search_unavailable_text
+from .search.service import MAX_PER_PAGE, SEARCH_RETRY_AFTER_SECONDS, QueryError, SearchUnavailable, search_arguments, search_paragraphs
 
 AKN_NS = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
 AKN_LANGUAGES = {"zh": "zho", "en": "eng", "fr": "fra", "es": "spa", "ru": "rus", "ar": "ara"}
@@ -298,6 +297,16 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 class _Echo:
     def write(self, value: str) -> str:
         return value
+
+
+def search_unavailable_text() -> HttpResponse:
+    """The same 503 for a file (CSV, RIS, BibTeX, a feed): plain text that a download or a feed reader shows."""
+    response = HttpResponse(
+        "搜索暂时无法使用，请稍后再试。Search is briefly unavailable; please try again in a few seconds.\n",
+        status=503, content_type="text/plain; charset=utf-8",
+    )
+    response["Retry-After"] = str(SEARCH_RETRY_AFTER_SECONDS)
+    return response
 
 
 def spreadsheet_safe(value) -> str:

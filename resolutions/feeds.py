@@ -12,9 +12,9 @@ from django.utils.feedgenerator import Atom1Feed
 
 from .models import Paragraph, Resolution
 from .parsing.text import xml_safe
+from .exports import search_unavailable_text
 from .reading import citation_en, citation_zh, paragraph_label
 from .search.service import QueryError, SearchUnavailable, search_arguments, search_paragraphs
-from .search.views import search_unavailable_text
 
 FEED_SIZE = 50
 

@@ -21,8 +21,11 @@ from .query import MAX_QUERY_LENGTH, ParsedQuery, QueryError, parse_query, symbo
 from .snippets import SNIPPET_CHARS, match_spans, snippet
 from .suggest import Word, correctable_words, join_chinese, replace_words
 
+# What a 503 asks the reader (or a feed reader) to wait when the engine cannot answer.
+SEARCH_RETRY_AFTER_SECONDS = 10
+
 __all__ = [
-    "ALIGNED_LANGUAGES", "FACETS", "GROUP_HITS", "MAX_PER_PAGE", "MAX_QUERY_LENGTH", "Filters", "Group", "Hit", "IndexDifference",
+    "SEARCH_RETRY_AFTER_SECONDS", "ALIGNED_LANGUAGES", "FACETS", "GROUP_HITS", "MAX_PER_PAGE", "MAX_QUERY_LENGTH", "Filters", "Group", "Hit", "IndexDifference",
     "QueryError", "SearchOutcome", "SearchUnavailable", "Suggestion", "did_you_mean", "compare_index", "drain_index_tasks", "engine_name",
     "rebuild_index", "repair_index", "schedule_reindex", "search_arguments", "search_paragraphs", "symbol_in",
     "warm_up",

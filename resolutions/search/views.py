@@ -8,7 +8,7 @@ from .. import openers
 from ..models import BODY_NAMES_ZH, PARAGRAPH_KIND_NAMES_ZH, Body, Language, Paragraph, ParagraphKind, Resolution, official_document_url
 from ..reading import instrument_facet_label, paragraph_label, search_place, siblings_of
 from .forms import MULTI_VALUED
-from .service import QueryError, SearchUnavailable, did_you_mean, search_arguments, search_paragraphs, symbol_in
+from .service import SEARCH_RETRY_AFTER_SECONDS, QueryError, SearchUnavailable, did_you_mean, search_arguments, search_paragraphs, symbol_in
 
 FACET_TITLES = {
     "body": "机构 Body",
@@ -25,7 +25,6 @@ CHANGE_LABELS = {"new": "今年新增 new this year", "changed": "有改动 chan
 VERSIONS_LABELS = {"both": "中英文均有 held in both languages", "one": "仅一种语言 one language only"}
 RANGE_PARAMETERS = {"year": ("year_from", "year_to"), "session": ("session_from", "session_to")}
 FACET_VALUES_SHOWN = 15
-SEARCH_RETRY_AFTER_SECONDS = 10
 CITING_SHOWN = 200  # citing paragraphs listed for a symbol the archive does not hold
 
 
@@ -99,16 +98,6 @@ def search_unavailable(request: HttpRequest) -> HttpResponse:
         )
     else:
         response = render(request, "search/unavailable.html", {"query": request.GET.get("q", "")}, status=503)
-    response["Retry-After"] = str(SEARCH_RETRY_AFTER_SECONDS)
-    return response
-
-
-def search_unavailable_text() -> HttpResponse:
-    """The same 503 for a file (CSV, RIS, BibTeX, a feed): plain text that a download or a feed reader shows."""
-    response = HttpResponse(
-        "搜索暂时无法使用，请稍后再试。Search is briefly unavailable; please try again in a few seconds.\n",
-        status=503, content_type="text/plain; charset=utf-8",
-    )
     response["Retry-After"] = str(SEARCH_RETRY_AFTER_SECONDS)
     return response
 
